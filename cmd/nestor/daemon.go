@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/nestordhcp/nestor/internal/cli"
+	"github.com/nestordhcp/nestor/internal/version"
+)
+
+var (
+	dhcp4Spec = cli.DaemonSpec{Program: "kea-dhcp4", Description: "DHCPv4 server", Ports: true}
+	dhcp6Spec = cli.DaemonSpec{Program: "kea-dhcp6", Description: "DHCPv6 server", Ports: true}
+)
+
+func runDHCP4(prog string, args []string, stdout, stderr io.Writer) int {
+	return runDaemon(prog, dhcp4Spec, args, stdout, stderr)
+}
+
+func runDHCP6(prog string, args []string, stdout, stderr io.Writer) int {
+	return runDaemon(prog, dhcp6Spec, args, stdout, stderr)
+}
+
+// runDaemon handles the command line every Kea daemon shares; what remains
+// is the daemon's own work.
+func runDaemon(prog string, spec cli.DaemonSpec, args []string, stdout, stderr io.Writer) int {
+	a, err := spec.ParseDaemon(args)
+	if err != nil {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(stderr, msg)
+		}
+		fmt.Fprint(stderr, spec.Usage())
+		return 1
+	}
+	switch a.Mode {
+	case cli.ModeVersion:
+		fmt.Fprintln(stdout, version.Version)
+		return 0
+	case cli.ModeExtVersion:
+		fmt.Fprint(stdout, version.Extended())
+		return 0
+	case cli.ModeReport:
+		fmt.Fprint(stdout, version.Report())
+		return 0
+	}
+	fmt.Fprintf(stderr, "%s: not built yet: %s\n", prog, modeWork(a.Mode))
+	return 1
+}
+
+func modeWork(m cli.Mode) string {
+	switch m {
+	case cli.ModeCheck, cli.ModeCheckExtra:
+		return "configuration checking"
+	default:
+		return "serving"
+	}
+}

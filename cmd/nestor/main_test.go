@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nestordhcp/nestor/internal/version"
+)
+
+func TestDispatch(t *testing.T) {
+	tests := []struct {
+		name       string
+		argv       []string
+		wantCode   int
+		wantStdout string // substring
+		wantStderr string // substring
+	}{
+		{"link kea-dhcp4 -v", []string{"/usr/sbin/kea-dhcp4", "-v"}, 0, version.Version + "\n", ""},
+		{"link kea-dhcp6 -V", []string{"kea-dhcp6", "-V"}, 0, "linked with:", ""},
+		{"link kea-dhcp4 -W", []string{"kea-dhcp4", "-W"}, 0, "Nestor build report", ""},
+		{"link usage names the link", []string{"kea-dhcp6", "-x"}, 1, "", "Usage: kea-dhcp6 -[v|V|W] [-d] [-{c|t|T} cfgfile] [-p number] [-P number]"},
+		{"link without config", []string{"kea-dhcp4"}, 1, "", "Configuration file not specified."},
+		{"subcommand", []string{"nestor", "dhcp4", "-v"}, 0, version.Version, ""},
+		{"subcommand bad port", []string{"nestor", "dhcp6", "-c", "x", "-P", "0"}, 1, "", "Failed to parse client port number: [0], 1-65535 allowed."},
+		{"placeholder", []string{"nestor", "agent"}, 1, "", "nestor agent: not built yet"},
+		{"placeholder link", []string{"kea-lfc", "-c", "x"}, 1, "", "kea-lfc: not built yet"},
+		{"unknown", []string{"nestor", "frobnicate"}, 1, "", `unknown command "frobnicate"`},
+		{"no args", []string{"nestor"}, 1, "", "Commands:"},
+		{"help", []string{"nestor", "help"}, 0, "kea-ctrl-agent", ""},
+		{"version", []string{"nestor", "version"}, 0, version.Version, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := dispatch(tt.argv, &out, &errb)
+			if code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d (stderr %q)", code, tt.wantCode, errb.String())
+			}
+			if !strings.Contains(out.String(), tt.wantStdout) {
+				t.Errorf("stdout = %q, want it to contain %q", out.String(), tt.wantStdout)
+			}
+			if !strings.Contains(errb.String(), tt.wantStderr) {
+				t.Errorf("stderr = %q, want it to contain %q", errb.String(), tt.wantStderr)
+			}
+		})
+	}
+}
+
+// TestMultiCallBinary builds the real binary and runs it through links named
+// as Kea's programs, as an operator's scripts would.
+func TestMultiCallBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped in -short mode")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "nestor")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, name := range []string{"kea-dhcp4", "kea-dhcp6"} {
+		link := filepath.Join(dir, name)
+		if err := os.Symlink(bin, link); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(link, "-v").Output()
+		if err != nil {
+			t.Fatalf("%s -v: %v", name, err)
+		}
+		if got := strings.TrimSpace(string(out)); got != version.Version {
+			t.Errorf("%s -v = %q, want %q", name, got, version.Version)
+		}
+		cmd := exec.Command(link, "-p", "x", "-c", "kea.conf")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err = cmd.Run()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Errorf("%s with a bad port: err = %v, want exit status 1", name, err)
+		}
+		if !strings.Contains(stderr.String(), "Usage: "+name+" ") {
+			t.Errorf("%s usage not printed as %s:\n%s", name, name, stderr.String())
+		}
+	}
+}
