@@ -1,0 +1,260 @@
+// Package testnet builds the throw-away networks that end-to-end tests run
+// real DHCP servers and clients in: network namespaces joined by veth pairs,
+// addressed only from documentation ranges, torn down with every process the
+// test started when the test ends.
+//
+// Nothing here touches the root namespace's interfaces: every link is created
+// inside namespaces the test made, and every process is started inside one of
+// them and stopped by its PID.
+package testnet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Addresses the tests may use. 192.0.2.0/24 is this machine's own link and
+// must never be used.
+const (
+	ServerV4 = "198.51.100.1"
+	ClientV4 = "198.51.100.2"
+	RelayV4  = "203.0.113.1"
+	ServerV6 = "2001:db8:1::1"
+	ClientV6 = "2001:db8:1::2"
+)
+
+var seq atomic.Int32
+
+// Available reports why namespace tests cannot run here, or "" when they can.
+func Available() string {
+	if os.Geteuid() != 0 {
+		return "needs root to create network namespaces"
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		return "needs iproute2's ip command"
+	}
+	return ""
+}
+
+// Require skips the test when namespaces cannot be created, and when the
+// named programs are not installed.
+func Require(t testing.TB, programs ...string) {
+	t.Helper()
+	if why := Available(); why != "" {
+		t.Skip(why)
+	}
+	for _, p := range programs {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Skipf("needs %s (not installed)", p)
+		}
+	}
+}
+
+// NS is a network namespace created by a test.
+type NS struct {
+	Name string
+	t    testing.TB
+}
+
+// Pair is two namespaces, server and client, joined by a veth pair:
+// Server.Iface carries 198.51.100.1/24 and 2001:db8:1::1/64; Client.Iface has
+// no address unless AddClientAddrs is called (perfdhcp needs one).
+type Pair struct {
+	Server, Client *NS
+	ServerIface    string
+	ClientIface    string
+	Dir            string // scratch directory for logs, pid files, configs
+}
+
+// NewPair creates the two namespaces and the link between them and removes
+// them when the test ends. prefix (a few letters) keeps concurrent tests'
+// names apart.
+func NewPair(t testing.TB, prefix string) *Pair {
+	t.Helper()
+	Require(t)
+	id := fmt.Sprintf("%s%d-%d", prefix, os.Getpid()%100000, seq.Add(1))
+	p := &Pair{
+		Server:      &NS{Name: "s" + id, t: t},
+		Client:      &NS{Name: "c" + id, t: t},
+		ServerIface: "veth-srv",
+		ClientIface: "veth-cli",
+		Dir:         t.TempDir(),
+	}
+	t.Cleanup(func() {
+		_ = exec.Command("ip", "netns", "del", p.Client.Name).Run()
+		_ = exec.Command("ip", "netns", "del", p.Server.Name).Run()
+	})
+	must := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	must("ip", "netns", "add", p.Server.Name)
+	must("ip", "netns", "add", p.Client.Name)
+	must("ip", "link", "add", p.ServerIface, "netns", p.Server.Name, "type", "veth",
+		"peer", "name", p.ClientIface, "netns", p.Client.Name)
+	for _, ns := range []*NS{p.Server, p.Client} {
+		must("ip", "-n", ns.Name, "link", "set", "lo", "up")
+		for _, kv := range []string{
+			"net.ipv6.conf.all.disable_ipv6=0",
+			"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
+			"net.ipv6.conf.all.accept_ra=0", "net.ipv6.conf.default.accept_ra=0",
+		} {
+			must("ip", "netns", "exec", ns.Name, "sysctl", "-qw", kv)
+		}
+	}
+	must("ip", "-n", p.Server.Name, "addr", "add", ServerV4+"/24", "dev", p.ServerIface)
+	must("ip", "-n", p.Server.Name, "addr", "add", ServerV6+"/64", "dev", p.ServerIface, "nodad")
+	must("ip", "-n", p.Server.Name, "link", "set", p.ServerIface, "up")
+	must("ip", "-n", p.Client.Name, "link", "set", p.ClientIface, "up")
+	// Wait (bounded) for both link-local addresses: DHCPv6 needs them at once.
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		if p.Server.hasLinkLocal(p.ServerIface) && p.Client.hasLinkLocal(p.ClientIface) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return p
+}
+
+func (ns *NS) hasLinkLocal(iface string) bool {
+	out, err := exec.Command("ip", "-n", ns.Name, "-6", "addr", "show", "dev", iface, "scope", "link").Output()
+	return err == nil && bytes.Contains(out, []byte("inet6"))
+}
+
+// AddClientAddrs gives the client end 198.51.100.2/24 and 2001:db8:1::2/64.
+func (p *Pair) AddClientAddrs() {
+	p.t().Helper()
+	p.Client.Run("ip", "addr", "add", ClientV4+"/24", "dev", p.ClientIface)
+	p.Client.Run("ip", "addr", "add", ClientV6+"/64", "dev", p.ClientIface, "nodad")
+}
+
+func (p *Pair) t() testing.TB { return p.Server.t }
+
+// Run runs a command inside the namespace to completion and returns its
+// combined output, failing the test on error.
+func (ns *NS) Run(name string, args ...string) string {
+	ns.t.Helper()
+	out, err := ns.Command(name, args...).CombinedOutput()
+	if err != nil {
+		ns.t.Fatalf("in %s: %s %s: %v\n%s", ns.Name, name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// Command returns an exec.Cmd that runs inside the namespace.
+func (ns *NS) Command(name string, args ...string) *exec.Cmd {
+	return exec.Command("ip", append([]string{"netns", "exec", ns.Name, name}, args...)...)
+}
+
+// Proc is a background process started in a namespace.
+type Proc struct {
+	Name string
+	Log  string // combined stdout and stderr
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error
+}
+
+// Start runs a command in the background inside the namespace, logging to
+// dir/name.log. The process (and its process group) is stopped with SIGTERM,
+// then SIGKILL after five seconds, when the test ends.
+func (ns *NS) Start(dir, name string, env []string, prog string, args ...string) *Proc {
+	ns.t.Helper()
+	logPath := filepath.Join(dir, name+".log")
+	f, err := os.Create(logPath)
+	if err != nil {
+		ns.t.Fatal(err)
+	}
+	cmd := ns.Command(prog, args...)
+	cmd.Stdout, cmd.Stderr = f, f
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		f.Close()
+		ns.t.Fatalf("start %s: %v", name, err)
+	}
+	p := &Proc{Name: name, Log: logPath, cmd: cmd, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		f.Close()
+		close(p.done)
+	}()
+	ns.t.Cleanup(func() { p.Stop() })
+	return p
+}
+
+// Stop sends SIGTERM to the process group and waits (at most five seconds)
+// before SIGKILL. It returns the process's exit error.
+func (p *Proc) Stop() error {
+	select {
+	case <-p.done:
+		return p.err
+	default:
+	}
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(5 * time.Second):
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		<-p.done
+	}
+	return p.err
+}
+
+// Signal sends sig to the process itself.
+func (p *Proc) Signal(sig syscall.Signal) error { return p.cmd.Process.Signal(sig) }
+
+// PID is the process's PID (of the ip netns exec wrapper, which execs the
+// program, so it is the program's PID).
+func (p *Proc) PID() int { return p.cmd.Process.Pid }
+
+// Exited reports whether the process has ended.
+func (p *Proc) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Output returns what the process has logged so far.
+func (p *Proc) Output() string {
+	b, _ := os.ReadFile(p.Log)
+	return string(b)
+}
+
+// WaitLog waits until the log matches re or the timeout passes.
+func (p *Proc) WaitLog(re string, timeout time.Duration) error {
+	rx := regexp.MustCompile(re)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for {
+		if rx.MatchString(p.Output()) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %q not seen in its log after %v:\n%s", p.Name, re, timeout, p.Output())
+		case <-p.done:
+			if rx.MatchString(p.Output()) {
+				return nil
+			}
+			return fmt.Errorf("%s exited (%v) before %q appeared in its log:\n%s", p.Name, p.err, re, p.Output())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
