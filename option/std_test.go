@@ -301,14 +301,249 @@ func TestStandardMatchesARM(t *testing.T) {
 // TestARMAliases checks that a name the ARM uses, where Kea's differs, still
 // finds the option, without counting as a standard name.
 func TestARMAliases(t *testing.T) {
-	d := StandardV4().LookupName(SpaceDHCP4, "nds-server")
-	if d == nil || d.Code != 85 || d.Name != "nds-servers" {
-		t.Fatalf("LookupName(dhcp4, nds-server) = %+v, want code 85 named nds-servers", d)
+	tests := []struct {
+		u                Universe
+		space, alias, to string
+		code             uint16
+	}{
+		{V4, SpaceDHCP4, "nds-server", "nds-servers", 85},
+		{V6, SpaceDHCP6, "client-id", "clientid", 1},
+		{V6, SpaceDHCP6, "server-id", "serverid", 2},
 	}
-	if IsStandardName(V4, SpaceDHCP4, "nds-server") {
-		t.Error("IsStandardName(nds-server) = true, want false: Kea has no such name")
+	for _, tt := range tests {
+		d := Standard(tt.u).LookupName(tt.space, tt.alias)
+		if d == nil || d.Code != tt.code || d.Name != tt.to {
+			t.Errorf("LookupName(%s, %s) = %+v, want code %d named %s", tt.space, tt.alias, d, tt.code, tt.to)
+		}
+		if IsStandardName(tt.u, tt.space, tt.alias) {
+			t.Errorf("IsStandardName(%s) = true, want false: Kea has no such name", tt.alias)
+		}
+		if !IsStandardName(tt.u, tt.space, tt.to) {
+			t.Errorf("IsStandardName(%s) = false, want true", tt.to)
+		}
+		if n := len(Standard(tt.u).Space(tt.space).Definitions()); n != len(dedupCodes(Standard(tt.u).Space(tt.space))) {
+			t.Errorf("space %s lists %d definitions, some twice", tt.space, n)
+		}
 	}
-	if !IsStandardName(V4, SpaceDHCP4, "nds-servers") {
-		t.Error("IsStandardName(nds-servers) = false, want true")
+}
+
+func dedupCodes(sp *Space) map[uint16]bool {
+	m := map[uint16]bool{}
+	for _, d := range sp.Definitions() {
+		m[d.Code] = true
+	}
+	return m
+}
+
+// TestStandardStructure checks the invariants every standard set must keep.
+func TestStandardStructure(t *testing.T) {
+	wantSpaces := map[Universe][]string{
+		V4: {SpaceAgentOptions, SpaceDHCP4, SpaceVendorEncapsulated, SpaceDOCSIS},
+		V6: {SpaceDHCP6, SpaceRSOO, SpaceS46LW, SpaceS46MAPE, SpaceS46MAPT, SpaceS46Rule, SpaceS46V4V6Bind, SpaceISC, SpaceDOCSIS},
+	}
+	// TypeInternal only where Kea 2.6 uses its internal type.
+	internal := map[string]bool{"v4 dhcp4 121": true, "v4 dhcp4 162": true, "v6 dhcp6 144": true}
+	for _, u := range []Universe{V4, V6} {
+		ds := Standard(u)
+		if ds.Universe != u {
+			t.Errorf("Standard(%v).Universe = %v", u, ds.Universe)
+		}
+		want := slices.Clone(wantSpaces[u])
+		slices.Sort(want)
+		if diff := cmp.Diff(want, ds.SpaceNames()); diff != "" {
+			t.Errorf("%v spaces (-want +got):\n%s", u, diff)
+		}
+		for _, name := range ds.SpaceNames() {
+			sp := ds.Space(name)
+			if sp.Name != name || sp.Universe != u {
+				t.Errorf("%v space %q: Name %q Universe %v", u, name, sp.Name, sp.Universe)
+			}
+			for _, d := range sp.Definitions() {
+				where := fmt.Sprintf("%v %s %d (%s)", u, name, d.Code, d.Name)
+				if d.Space != name {
+					t.Errorf("%s: Space = %q", where, d.Space)
+				}
+				if sp.ByName(d.Name) != d || sp.ByCode(d.Code) != d {
+					t.Errorf("%s: name or code does not lead back to the definition", where)
+				}
+				if d.Name == "" || strings.ContainsAny(d.Name, " \t,") {
+					t.Errorf("%s: bad name", where)
+				}
+				if u == V4 && name == SpaceDHCP4 && (d.Code < 1 || d.Code > 254) {
+					t.Errorf("%s: DHCPv4 code outside 1..254", where)
+				}
+				if u == V4 && d.Code > 255 {
+					t.Errorf("%s: DHCPv4 code above 255", where)
+				}
+				if d.Encapsulate != "" && ds.Space(d.Encapsulate) == nil {
+					t.Errorf("%s: encapsulates missing space %q", where, d.Encapsulate)
+				}
+				if d.Type == TypeInternal && !internal[fmt.Sprintf("%v %s %d", u, name, d.Code)] {
+					t.Errorf("%s: internal type where Kea uses a regular one", where)
+				}
+				if d.Type == TypeRecord {
+					if len(d.RecordTypes) < 2 {
+						t.Errorf("%s: record of %d fields", where, len(d.RecordTypes))
+					}
+					for _, rt := range d.RecordTypes {
+						if rt == TypeRecord || rt == TypeEmpty || rt == TypeInternal {
+							t.Errorf("%s: record field of type %v", where, rt)
+						}
+					}
+				} else if d.RecordTypes != nil {
+					t.Errorf("%s: record types on a %v option", where, d.Type)
+				}
+				if d.Array && (d.Type == TypeEmpty || d.Type == TypeInternal) {
+					t.Errorf("%s: array of %v", where, d.Type)
+				}
+			}
+		}
+	}
+}
+
+// TestStandardCounts pins the number of definitions per space, so that a
+// row lost or added by mistake shows.
+func TestStandardCounts(t *testing.T) {
+	want := map[string]int{
+		"v4 dhcp4": 124, "v4 dhcp-agent-options-space": 20, "v4 vendor-encapsulated-options-space": 0,
+		"v4 vendor-4491": 2,
+		"v6 dhcp6":       79, "v6 rsoo-opts": 0, "v6 s46-cont-mape-options": 2, "v6 s46-cont-mapt-options": 2,
+		"v6 s46-cont-lw-options": 2, "v6 s46-rule-options": 1, "v6 s46-v4v6bind-options": 1,
+		"v6 vendor-4491": 10, "v6 vendor-2495": 3,
+	}
+	got := map[string]int{}
+	for _, u := range []Universe{V4, V6} {
+		for _, name := range Standard(u).SpaceNames() {
+			got[fmt.Sprintf("%v %s", u, name)] = len(Standard(u).Space(name).Definitions())
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("definitions per space (-want +got):\n%s", diff)
+	}
+}
+
+func TestStandardSharedAndCloned(t *testing.T) {
+	if StandardV4() != StandardV4() || StandardV6() != StandardV6() {
+		t.Fatal("standard sets are rebuilt on each call")
+	}
+	if Standard(V4) != StandardV4() || Standard(V6) != StandardV6() {
+		t.Fatal("Standard(u) differs from StandardV4/V6")
+	}
+	c := StandardV4().Clone()
+	if err := c.Add(&Definition{Name: "foo", Code: 222, Space: SpaceDHCP4, Type: TypeUint32}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Add(&Definition{Name: "bar", Code: 1, Space: SpaceVendorEncapsulated, Type: TypeString}); err != nil {
+		t.Fatal(err)
+	}
+	if StandardV4().Lookup(SpaceDHCP4, 222) != nil || StandardV4().Lookup(SpaceVendorEncapsulated, 1) != nil {
+		t.Error("adding to a clone changed the standard set")
+	}
+	if c.LookupName(SpaceDHCP4, "nds-server") == nil {
+		t.Error("clone lost the nds-server alias")
+	}
+	if err := c.Add(&Definition{Name: "routers2", Code: 3, Space: SpaceDHCP4, Type: TypeBinary}); err == nil {
+		t.Error("clone accepted a second definition of code 3")
+	}
+}
+
+func TestIsStandard(t *testing.T) {
+	tests := []struct {
+		u     Universe
+		space string
+		code  uint16
+		want  bool
+	}{
+		{V4, SpaceDHCP4, 3, true},
+		{V4, SpaceDHCP4, 1, true},
+		{V4, SpaceDHCP4, 82, true},
+		{V4, SpaceDHCP4, 121, true},
+		{V4, SpaceDHCP4, 151, true},
+		// Kea's option 43 is a last resort that option-def may replace.
+		{V4, SpaceDHCP4, 43, false},
+		// Codes Kea leaves undefined, and private ones.
+		{V4, SpaceDHCP4, 80, false},
+		{V4, SpaceDHCP4, 122, false},
+		{V4, SpaceDHCP4, 222, false},
+		{V4, SpaceDHCP4, 224, false},
+		{V4, SpaceDHCP4, 254, false},
+		{V4, SpaceAgentOptions, 1, true},
+		{V4, SpaceAgentOptions, 3, false},
+		{V4, SpaceVendorEncapsulated, 1, false},
+		// Kea keys its vendor definitions by internal space names.
+		{V4, SpaceDOCSIS, 2, false},
+		{V4, "isc", 1, false},
+		// The wrong universe.
+		{V6, SpaceDHCP4, 3, false},
+		{V4, SpaceDHCP6, 23, false},
+		{V6, SpaceDHCP6, 23, true},
+		{V6, SpaceDHCP6, 1, true},
+		{V6, SpaceDHCP6, 135, true},
+		{V6, SpaceDHCP6, 10, false},
+		{V6, SpaceDHCP6, 200, false},
+		{V6, SpaceS46MAPE, 89, true},
+		{V6, SpaceS46MAPE, 91, false},
+		{V6, SpaceS46V4V6Bind, 93, true},
+		{V6, SpaceRSOO, 65, false},
+		{V6, SpaceISC, 60000, false},
+		{V6, SpaceDOCSIS, 32, false},
+	}
+	for _, tt := range tests {
+		if got := IsStandard(tt.u, tt.space, tt.code); got != tt.want {
+			t.Errorf("IsStandard(%v, %q, %d) = %v, want %v", tt.u, tt.space, tt.code, got, tt.want)
+		}
+	}
+}
+
+func TestIsStandardName(t *testing.T) {
+	tests := []struct {
+		u           Universe
+		space, name string
+		want        bool
+	}{
+		{V4, SpaceDHCP4, "routers", true},
+		{V4, SpaceDHCP4, "subnet-mask", true},
+		{V4, SpaceDHCP4, "vendor-encapsulated-options", false},
+		{V4, SpaceDHCP4, "foo", false},
+		{V4, SpaceAgentOptions, "circuit-id", true},
+		{V4, SpaceDOCSIS, "tftp-servers", false},
+		{V6, SpaceDHCP6, "dns-servers", true},
+		{V6, SpaceDHCP6, "clientid", true},
+		{V6, SpaceDHCP6, "client-id", false},
+		{V6, SpaceDHCP6, "routers", false},
+		{V6, SpaceS46Rule, "s46-portparams", true},
+	}
+	for _, tt := range tests {
+		if got := IsStandardName(tt.u, tt.space, tt.name); got != tt.want {
+			t.Errorf("IsStandardName(%v, %q, %q) = %v, want %v", tt.u, tt.space, tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestServerManagedAndUnrequested(t *testing.T) {
+	if diff := cmp.Diff([]uint16{1, 12, 50, 51, 53, 55, 58, 59, 61, 81, 82, 90, 91, 92, 118}, ServerManaged(V4)); diff != "" {
+		t.Errorf("ServerManaged(V4) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]uint16{1, 2, 3, 4, 5, 6, 8, 9, 11, 13, 14, 15, 16, 17, 18, 25, 26}, ServerManaged(V6)); diff != "" {
+		t.Errorf("ServerManaged(V6) (-want +got):\n%s", diff)
+	}
+	for _, tt := range []struct {
+		u    Universe
+		code uint16
+		want bool
+	}{
+		{V4, 53, true}, {V4, 3, false}, {V4, 54, false}, {V6, 13, true}, {V6, 23, false}, {V6, 53, false},
+	} {
+		if got := IsServerManaged(tt.u, tt.code); got != tt.want {
+			t.Errorf("IsServerManaged(%v, %d) = %v, want %v", tt.u, tt.code, got, tt.want)
+		}
+	}
+	got := SentUnrequestedV4()
+	if diff := cmp.Diff([]uint16{3, 6, 15, 54}, got); diff != "" {
+		t.Errorf("SentUnrequestedV4 (-want +got):\n%s", diff)
+	}
+	got[0] = 99
+	if SentUnrequestedV4()[0] != 3 {
+		t.Error("SentUnrequestedV4 returns the package's own slice")
 	}
 }
