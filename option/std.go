@@ -58,8 +58,9 @@ func StandardV4() *DefSet { return stdV4().defs }
 
 // StandardV6 returns Kea's standard DHCPv6 definitions: space "dhcp6" and
 // the standard sub-option spaces ("rsoo-opts" (empty), the five s46-*
-// spaces, "vendor-4491", "vendor-2495"). The set is shared; do not modify
-// it.
+// spaces, "vendor-4491", "vendor-2495"). As in Kea, the Softwire46
+// sub-options (89-93) exist only in the s46-* spaces. The set is shared; do
+// not modify it.
 func StandardV6() *DefSet { return stdV6().defs }
 
 // Standard returns StandardV4 or StandardV6.
@@ -71,7 +72,10 @@ func Standard(u Universe) *DefSet { return stdFor(u).defs }
 // s46-* spaces, except option 43 in "dhcp4", whose built-in definition is
 // only a last resort that option-def may replace. Codes Kea leaves
 // undefined, custom spaces and the vendor spaces (which Kea keys by
-// internal names) are not standard.
+// internal names) are not standard. This is Kea 2.6; Kea 2.2 had no
+// definitions yet for the RAI sub-options, the bulk leasequery options
+// (151-157), 121, 143 and 162 in DHCPv4, and 136 and 144 in DHCPv6, and so
+// accepted option-def entries for them (testdata/std/kea22-refused.txt).
 func IsStandard(u Universe, space string, code uint16) bool {
 	return stdFor(u).keaCodes[spaceCode{space, code}]
 }

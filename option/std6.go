@@ -88,15 +88,13 @@ var std6Configurable = []Definition{
 	{Code: 83, Name: "inf-max-rt", Type: TypeUint32},
 	// RFC 7341
 	{Code: 88, Name: "dhcp4o6-server-addr", Type: TypeIPv6Address, Array: true},
+	// The ARM's table also lists s46-rule (89), s46-br (90), s46-dmr (91),
+	// s46-v4v6bind (92) and s46-portparams (93) here, but they exist only
+	// inside the containers, and Kea defines them only in the container
+	// spaces (stdspaces.go), where the ARM's examples put them: option-data
+	// naming them in "dhcp6" is an error in Kea, and option-def may use
+	// their codes at the top level.
 	// RFC 7598
-	// The S46 options also live, with the same codes, in the container
-	// spaces (stdspaces.go); here they are top-level definitions, as in the
-	// ARM table.
-	{Code: 89, Name: "s46-rule", Type: TypeRecord, RecordTypes: []DataType{TypeUint8, TypeUint8, TypeUint8, TypeIPv4Address, TypeIPv6Prefix}},
-	{Code: 90, Name: "s46-br", Type: TypeIPv6Address},
-	{Code: 91, Name: "s46-dmr", Type: TypeIPv6Prefix},
-	{Code: 92, Name: "s46-v4v6bind", Type: TypeRecord, RecordTypes: []DataType{TypeIPv4Address, TypeIPv6Prefix}},
-	{Code: 93, Name: "s46-portparams", Type: TypeRecord, RecordTypes: []DataType{TypeUint8, TypePSID}},
 	{Code: 94, Name: "s46-cont-mape", Type: TypeEmpty, Encapsulate: SpaceS46MAPE},
 	{Code: 95, Name: "s46-cont-mapt", Type: TypeEmpty, Encapsulate: SpaceS46MAPT},
 	{Code: 96, Name: "s46-cont-lw", Type: TypeEmpty, Encapsulate: SpaceS46LW},

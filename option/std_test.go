@@ -2,13 +2,17 @@ package option
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -36,6 +40,18 @@ var armDeviations = map[string]string{
 	// The ARM's DHCPv6 DOCSIS table repeats the DHCPv4 one; Kea's DHCPv6
 	// set has device-type at 2 and tftp-servers at 32.
 	"v6 vendor-4491 tftp-servers/2": "v6 vendor-4491 device-type/2",
+}
+
+// armPlacement moves ARM rows to the space where Kea defines the option:
+// the ARM's DHCPv6 table lists the Softwire46 sub-options among the
+// top-level options, Kea (2.2 and 2.6) defines them only inside the
+// container spaces.
+var armPlacement = map[string]string{
+	"v6 dhcp6 89": SpaceS46MAPE,
+	"v6 dhcp6 90": SpaceS46MAPE,
+	"v6 dhcp6 91": SpaceS46MAPT,
+	"v6 dhcp6 92": SpaceS46LW,
+	"v6 dhcp6 93": SpaceS46Rule,
 }
 
 // canon writes a definition the way the ARM tables give one. Untyped rows
@@ -253,22 +269,30 @@ func TestStandardMatchesARM(t *testing.T) {
 						unrequested = append(unrequested, uint16(code))
 					}
 				}
-				armCodes = append(armCodes, uint16(code))
-				arm := canon(spec.u, spec.space, name, uint16(code), typ, array)
+				space := spec.space
+				if sp, ok := armPlacement[fmt.Sprintf("%v %s %d", spec.u, spec.space, code)]; ok {
+					space = sp
+					if Standard(spec.u).Lookup(spec.space, uint16(code)) != nil {
+						t.Errorf("code %d is defined in %s too", code, spec.space)
+					}
+				} else {
+					armCodes = append(armCodes, uint16(code))
+				}
+				arm := canon(spec.u, space, name, uint16(code), typ, array)
 				want := arm
 				if dev, ok := armDeviations[arm]; ok {
 					want = dev
 					used[arm] = true
 				}
-				d := std.Lookup(spec.space, uint16(code))
+				d := std.Lookup(space, uint16(code))
 				if d == nil {
-					t.Errorf("ARM row %s: no definition of code %d in %s", arm, code, spec.space)
+					t.Errorf("ARM row %s: no definition of code %d in %s", arm, code, space)
 					continue
 				}
 				if got := canonDef(spec.u, d, typ != ""); got != want {
 					t.Errorf("ARM row %s:\n got  %s\n want %s", arm, got, want)
 				}
-				if byName := std.LookupName(spec.space, name); byName == nil && want == arm {
+				if byName := std.LookupName(space, name); byName == nil && want == arm {
 					t.Errorf("ARM row %s: name %q not found", arm, name)
 				}
 			}
@@ -407,7 +431,7 @@ func TestStandardCounts(t *testing.T) {
 	want := map[string]int{
 		"v4 dhcp4": 124, "v4 dhcp-agent-options-space": 20, "v4 vendor-encapsulated-options-space": 0,
 		"v4 vendor-4491": 2,
-		"v6 dhcp6":       79, "v6 rsoo-opts": 0, "v6 s46-cont-mape-options": 2, "v6 s46-cont-mapt-options": 2,
+		"v6 dhcp6":       74, "v6 rsoo-opts": 0, "v6 s46-cont-mape-options": 2, "v6 s46-cont-mapt-options": 2,
 		"v6 s46-cont-lw-options": 2, "v6 s46-rule-options": 1, "v6 s46-v4v6bind-options": 1,
 		"v6 vendor-4491": 10, "v6 vendor-2495": 3,
 	}
@@ -546,4 +570,232 @@ func TestServerManagedAndUnrequested(t *testing.T) {
 	if SentUnrequestedV4()[0] != 3 {
 		t.Error("SentUnrequestedV4 returns the package's own slice")
 	}
+}
+
+// The Kea 2.2 oracle: Debian's kea-dhcp4 and kea-dhcp6 are asked (with -t)
+// to accept an option-def entry for each probe; the ones they refuse as
+// "unable to override definition" of a standard option are recorded in
+// testdata/std/kea22-refused.txt. TestKea22Refusals compares that record with
+// IsStandard and IsStandardName; TestKea22Oracle regenerates it.
+const kea22Golden = "testdata/std/kea22-refused.txt"
+
+// kea22Changed says where Nestor follows the Kea 2.6 ARM (and Kea 2.6's
+// definitions) and Kea 2.2 does not refuse: definitions that came after 2.2.
+func kea22Changed(p keaProbe) (string, bool) {
+	if p.u == V4 && p.space == SpaceAgentOptions {
+		return "RAI sub-option definitions (ARM 2.6 table; none in Kea 2.2)", true
+	}
+	if p.u == V4 && p.space == SpaceDHCP4 && ((p.code >= 151 && p.code <= 157) || bulkLeasequeryNames[p.name]) {
+		return "bulk leasequery options (RFC 6926), after Kea 2.2", true
+	}
+	why, ok := kea22Changes[p.String()]
+	return why, ok
+}
+
+var bulkLeasequeryNames = map[string]bool{
+	"status-code": true, "base-time": true, "start-time-of-state": true, "query-start-time": true,
+	"query-end-time": true, "dhcp-state": true, "data-source": true,
+}
+
+var kea22Changes = map[string]string{
+	"v4 dhcp4 code 121":                    "classless-static-route, Kea 2.5",
+	"v4 dhcp4 code 143":                    "v4-sztp-redirect, Kea 2.3",
+	"v4 dhcp4 code 162":                    "v4-dnr, Kea 2.5",
+	"v4 dhcp4 name classless-static-route": "Kea 2.5",
+	"v4 dhcp4 name v4-sztp-redirect":       "Kea 2.3",
+	"v4 dhcp4 name v4-dnr":                 "Kea 2.5",
+	"v6 dhcp6 code 136":                    "v6-sztp-redirect, Kea 2.3",
+	"v6 dhcp6 code 144":                    "v6-dnr, Kea 2.5",
+	"v6 dhcp6 name v6-sztp-redirect":       "Kea 2.3",
+	"v6 dhcp6 name v6-dnr":                 "Kea 2.5",
+}
+
+type keaProbe struct {
+	u     Universe
+	space string
+	code  uint16
+	name  string // "" probes the code; otherwise the name, with a free code
+}
+
+func (p keaProbe) String() string {
+	if p.name != "" {
+		return fmt.Sprintf("%v %s name %s", p.u, p.space, p.name)
+	}
+	return fmt.Sprintf("%v %s code %d", p.u, p.space, p.code)
+}
+
+// keaProbes lists every code of the top-level spaces Kea could define, the
+// codes of the standard sub-option spaces around what Kea defines there,
+// and every standard name and alias.
+func keaProbes() []keaProbe {
+	var ps []keaProbe
+	for c := 1; c <= 254; c++ {
+		ps = append(ps, keaProbe{u: V4, space: SpaceDHCP4, code: uint16(c)})
+	}
+	for c := 1; c <= 160; c++ {
+		ps = append(ps, keaProbe{u: V6, space: SpaceDHCP6, code: uint16(c)})
+	}
+	for _, u := range []Universe{V4, V6} {
+		ds := Standard(u)
+		top := SpaceDHCP4
+		if u == V6 {
+			top = SpaceDHCP6
+		}
+		for _, space := range ds.SpaceNames() {
+			sp := ds.Space(space)
+			if space != top {
+				for _, d := range sp.Definitions() {
+					ps = append(ps, keaProbe{u: u, space: space, code: d.Code})
+				}
+			}
+			for name := range sp.byName {
+				ps = append(ps, keaProbe{u: u, space: space, name: name})
+			}
+		}
+	}
+	slices.SortFunc(ps, func(a, b keaProbe) int { return strings.Compare(a.String(), b.String()) })
+	return ps
+}
+
+func oursRefuse(p keaProbe) bool {
+	if p.name != "" {
+		return IsStandardName(p.u, p.space, p.name)
+	}
+	return IsStandard(p.u, p.space, p.code)
+}
+
+func readKea22Golden(t *testing.T) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(kea22Golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]bool{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			m[l] = true
+		}
+	}
+	return m
+}
+
+func TestKea22Refusals(t *testing.T) {
+	kea := readKea22Golden(t)
+	probes := map[string]bool{}
+	for _, p := range keaProbes() {
+		probes[p.String()] = true
+		ours, theirs := oursRefuse(p), kea[p.String()]
+		why, changed := kea22Changed(p)
+		switch {
+		case changed && (theirs || !ours):
+			t.Errorf("%s: listed as changed since Kea 2.2 (%s), but Kea 2.2 refuses=%v, Nestor refuses=%v", p, why, theirs, ours)
+		case !changed && ours != theirs:
+			t.Errorf("%s: Nestor refuses=%v, Kea 2.2 refuses=%v", p, ours, theirs)
+		}
+	}
+	for l := range kea {
+		if !probes[l] {
+			t.Errorf("golden line %q is no longer probed: regenerate with NESTOR_KEA_ORACLE=update", l)
+		}
+	}
+}
+
+// TestKea22Oracle asks Kea 2.2 itself. It runs several hundred kea-dhcp4/6
+// -t processes (about a minute), so it runs only on request:
+// NESTOR_KEA_ORACLE=1 compares with the golden file, =update rewrites it.
+func TestKea22Oracle(t *testing.T) {
+	mode := os.Getenv("NESTOR_KEA_ORACLE")
+	if mode == "" {
+		t.Skip("set NESTOR_KEA_ORACLE=1 (or =update) to probe kea-dhcp4/kea-dhcp6 -t, about a minute")
+	}
+	for _, bin := range []string{"kea-dhcp4", "kea-dhcp6"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skipf("%s not installed (Debian package kea-dhcp4-server/kea-dhcp6-server): %v", bin, err)
+		}
+	}
+	dir := t.TempDir()
+	probes := keaProbes()
+	refused := make([]bool, len(probes))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	var mu sync.Mutex
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := range next {
+				r, err := kea22Refuses(dir, w, probes[i])
+				mu.Lock()
+				if err != nil {
+					t.Errorf("%s: %v", probes[i], err)
+				}
+				refused[i] = r
+				mu.Unlock()
+			}
+		}(w)
+	}
+	for i := range probes {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	var b strings.Builder
+	b.WriteString("# Kea 2.2.0 (Debian kea-dhcp4/kea-dhcp6 -t): option-def probes refused as\n")
+	b.WriteString("# \"unable to override definition\" of a standard option. Generated by\n")
+	b.WriteString("# NESTOR_KEA_ORACLE=update go test -run TestKea22Oracle ./option\n")
+	for i, p := range probes {
+		if refused[i] {
+			b.WriteString(p.String() + "\n")
+		}
+	}
+	if mode == "update" {
+		if err := os.MkdirAll(filepath.Dir(kea22Golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(kea22Golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	old, err := os.ReadFile(kea22Golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(old), b.String()); diff != "" {
+		t.Errorf("Kea 2.2 disagrees with %s (-golden +kea):\n%s", kea22Golden, diff)
+	}
+}
+
+// kea22Refuses runs kea-dhcp4 or kea-dhcp6 -t on a configuration holding
+// the probe's option-def entry.
+func kea22Refuses(dir string, worker int, p keaProbe) (bool, error) {
+	server, bin, free := "Dhcp4", "kea-dhcp4", 250
+	if p.u == V6 {
+		server, bin, free = "Dhcp6", "kea-dhcp6", 65000
+	}
+	name, code := "nestor-probe", int(p.code)
+	if p.name != "" {
+		name, code = p.name, free
+	}
+	cfg := fmt.Sprintf(`{%q: {"option-def": [{"name": %q, "code": %d, "type": "binary", "space": %q}],
+ "lease-database": {"type": "memfile", "persist": false}}}`, server, name, code, p.space)
+	file := filepath.Join(dir, fmt.Sprintf("probe%d.json", worker))
+	if err := os.WriteFile(file, []byte(cfg), 0o644); err != nil {
+		return false, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-t", file)
+	cmd.Env = append(os.Environ(), "KEA_PIDFILE_DIR="+dir, "KEA_LOCKFILE_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		return false, nil
+	}
+	if strings.Contains(string(out), "unable to override definition") {
+		return true, nil
+	}
+	return false, fmt.Errorf("%s -t: %v: %s", bin, err, out)
 }
