@@ -27,7 +27,10 @@ const (
 	// The options before it are kept (Kea keeps them too and serves the
 	// packet, so a Kea-compatible server may choose to go on).
 	ErrTruncatedOption
-	// ErrBadOverload: option 52 is not one byte of value 1, 2 or 3.
+	// ErrBadOverload: option 52 is not one byte of value 1, 2 or 3 (after
+	// RFC 3396 concatenation). The options of the options field are kept,
+	// option 52 among them as received; file and sname are left as they
+	// are.
 	ErrBadOverload
 	// ErrTooManyOptions: more option instances than Packet.MaxOptions.
 	ErrTooManyOptions
@@ -62,7 +65,8 @@ func (k ErrorKind) Error() string {
 // to its Kind.
 type ParseError struct {
 	Kind ErrorKind
-	// Offset is the byte offset in the packet where the fault was found.
+	// Offset is the byte offset in the packet where the fault was found
+	// (for ErrBadOverload, the start of the options field).
 	Offset int
 	// Code is the option code involved, when Kind is about an option.
 	Code uint8
