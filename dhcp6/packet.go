@@ -52,7 +52,8 @@ type Packet struct {
 // STATUS_CODE, at any level they appear) are checked to be long enough for
 // their fixed fields and to hold well-formed inner options. Errors are of
 // type *Error (see KindOf). The returned *Error is owned by p and is
-// overwritten by the next Decode; copy it to keep it.
+// overwritten by the next Decode; copy it to keep it. After an error p
+// holds no relays, options or message (Raw still names b).
 func (p *Packet) Decode(b []byte) error {
 	p.reset()
 	p.Raw = b
@@ -122,6 +123,7 @@ func (p *Packet) reset() {
 }
 
 func (p *Packet) fail(k ErrorKind, code OptionCode, off int) error {
+	p.MsgType, p.TransactionID, p.Msg = 0, 0, nil
 	p.err = Error{Kind: k, Code: code, Offset: off}
 	return &p.err
 }
