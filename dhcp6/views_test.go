@@ -105,7 +105,7 @@ func TestSimpleViews(t *testing.T) {
 }
 
 func TestDataLists(t *testing.T) {
-	items := append(append(u16(3), "abc"...), append(u16(0))...)
+	items := append(append(u16(3), "abc"...), u16(0)...)
 	uc, err := ParseUserClass(items)
 	if err != nil {
 		t.Fatal(err)
