@@ -207,17 +207,21 @@ func tokens(text string, delim byte, escape bool) []string {
 	return out
 }
 
-// escapeCSV escapes a value so that tokens(…, ',', true) gives it back.
+// escapeCSV escapes a value so that tokens(…, delim, true) gives it back:
+// delimiters get a backslash, and so does a backslash that precedes a
+// delimiter, another backslash or the end (elsewhere tokens keeps it).
 func escapeCSV(s string, delims string) string {
 	if !strings.ContainsAny(s, delims+`\`) {
 		return s
 	}
+	special := func(c byte) bool { return c == '\\' || strings.IndexByte(delims, c) >= 0 }
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' || strings.IndexByte(delims, s[i]) >= 0 {
+		c := s[i]
+		if strings.IndexByte(delims, c) >= 0 || (c == '\\' && (i+1 == len(s) || special(s[i+1]))) {
 			b.WriteByte('\\')
 		}
-		b.WriteByte(s[i])
+		b.WriteByte(c)
 	}
 	return b.String()
 }

@@ -251,10 +251,10 @@ func utf8ToLatin1(b []byte) (string, bool) {
 
 // dnrInstance is one decoded instance.
 type dnrInstance struct {
-	prio   uint16
-	adn    string
-	addrs  []netip.Addr
-	params map[uint16][]byte
+	prio    uint16
+	adn     string
+	addrs   []netip.Addr
+	params  map[uint16][]byte
 	adnOnly bool
 }
 
