@@ -134,7 +134,11 @@ func (l *lexer) invalidChar() *Error {
 	c := l.src[l.off]
 	l.off++
 	l.ec++
-	return l.errAt("Invalid character: "+string([]byte{c}), 0)
+	msg := "Invalid character: "
+	if c != 0 { // Kea prints the byte as a C string
+		msg += string([]byte{c})
+	}
+	return l.errAt(msg, 0)
 }
 
 // next returns the next token.

@@ -15,7 +15,6 @@ func realBits(f float64) uint64 { return math.Float64bits(f) }
 func (l *lexer) lexString() (token, *Error) {
 	s, o := l.src, l.off
 	var validEnd, ctrlEnd, badEnd, overEnd, uniEnd int
-	ctrlAt := 0
 	escapes := false
 	i := o + 1
 scan:
@@ -63,7 +62,6 @@ scan:
 				break scan
 			}
 		case c < 0x20:
-			ctrlAt = i
 			for j := i + 1; j < len(s); {
 				d := s[j]
 				if d == '"' {
@@ -93,28 +91,43 @@ scan:
 		return token{}, l.invalidChar()
 	}
 	text := l.take(best - o)
-	switch rule {
-	case 1:
-		return token{}, l.errAt("Invalid control in "+text, ctrlAt-o)
-	case 2:
-		msg := "Bad escape in " + text
-		if len(text) >= 2 && text[len(text)-2] == '\\' {
-			msg += "..."
-		}
-		return token{}, l.errAt(msg, badEscapeNear(text[1:]))
-	case 3:
-		return token{}, l.errAt("Overflow escape in "+text, len(text))
-	case 4:
-		p := len(text) - 2
-		for ; p > 0 && text[1+p] != 'u'; p-- {
-		}
-		return token{}, l.errAt("Overflow unicode escape in "+text, p+1)
+	if rule > 0 {
+		return token{}, l.stringError(rule, text)
 	}
 	raw := text[1 : len(text)-1]
 	if !escapes {
 		return token{kind: tString, pos: l.loc(), str: raw}, nil
 	}
 	return l.decodeString(raw)
+}
+
+// stringError builds the error of string rule 1 to 4 for the matched
+// text. Kea builds its messages and "(near N)" hints from the text as a C
+// string, so everything from a NUL byte on is dropped first.
+func (l *lexer) stringError(rule int, text string) *Error {
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		text = text[:i]
+	}
+	raw := text[1:]
+	switch rule {
+	case 1:
+		pos := 0
+		for ; pos < len(raw)-1 && raw[pos] >= 0x20; pos++ {
+		}
+		return l.errAt("Invalid control in "+text, pos+1)
+	case 2:
+		msg := "Bad escape in " + text
+		if len(raw) >= 2 && raw[len(raw)-2] == '\\' {
+			msg += "..."
+		}
+		return l.errAt(msg, badEscapeNear(raw))
+	case 3:
+		return l.errAt("Overflow escape in "+text, len(text))
+	}
+	p := len(raw) - 1
+	for ; p > 0 && raw[p] != 'u'; p-- {
+	}
+	return l.errAt("Overflow unicode escape in "+text, p+1)
 }
 
 // badEscapeNear reproduces Kea's "(near N)" for a bad escape: raw is the
@@ -130,6 +143,9 @@ func badEscapeNear(raw string) int {
 			continue
 		}
 		pos++
+		if pos >= len(raw) {
+			break
+		}
 		switch raw[pos] {
 		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 		case 'u':
