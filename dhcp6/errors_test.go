@@ -110,3 +110,18 @@ func TestErrorKindsDistinct(t *testing.T) {
 		t.Error("KindOf of a foreign error is not 0")
 	}
 }
+
+func TestContainerNestingLimit(t *testing.T) {
+	ia := opt(OptStatusCode, u16(0))
+	for i := 0; i <= maxContainerDepth; i++ {
+		ia = opt(OptIANA, ianaPayload(uint32(i), 0, 0, ia))
+	}
+	var p Packet
+	if err := p.Decode(msg(MsgReply, 1, ia)); err != nil {
+		t.Fatalf("nesting at the limit: %v", err)
+	}
+	ia = opt(OptIANA, ianaPayload(99, 0, 0, ia))
+	if err := p.Decode(msg(MsgReply, 1, ia)); KindOf(err) != KindContainerOverrun {
+		t.Fatalf("nesting past the limit: %v", err)
+	}
+}

@@ -14,7 +14,7 @@ import (
 // dhcpcd and perfdhcp talking to Kea 2.2. The expectations below were read
 // off tcpdump's own decoding (testdata/golden/*.tcpdump.txt).
 
-func readGolden(t *testing.T, name string) []byte {
+func readGolden(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "golden", name))
 	if err != nil {

@@ -141,9 +141,10 @@ func ParseVendorOpts(b []byte) (VendorOpts, error) {
 	return VendorOpts{Enterprise: binary.BigEndian.Uint32(b), Options: View(b[4:])}, nil
 }
 
-// maxContainerDepth bounds the recursion of checkContainer. The standard
-// nesting is IA_* -> IAADDR/IAPREFIX -> STATUS_CODE/PD_EXCLUDE.
-const maxContainerDepth = 4
+// maxContainerDepth bounds the recursion of checkContainer: a standard
+// container nested deeper than this fails with KindContainerOverrun. The
+// standard nesting is IA_* -> IAADDR/IAPREFIX -> STATUS_CODE.
+const maxContainerDepth = 8
 
 // checkContainer checks that a standard container's payload holds its fixed
 // fields and well-formed inner options, recursing into the containers
@@ -172,8 +173,8 @@ func checkContainer(code OptionCode, b []byte, depth int) ErrorKind {
 	if len(b) < fixed {
 		return KindContainerOverrun
 	}
-	if depth == maxContainerDepth {
-		return KindOf(View(b[fixed:]).Validate())
+	if depth > maxContainerDepth {
+		return KindContainerOverrun
 	}
 	it := View(b[fixed:]).Iter()
 	for it.Next() {
