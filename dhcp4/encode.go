@@ -51,13 +51,19 @@ func (p *Packet) AppendTo(dst []byte) ([]byte, error) {
 	}
 	dst = p.appendHeader(dst, sname, file)
 	for _, o := range p.opts {
-		if o.Code == OptionPad || o.Code == OptionEnd {
+		if reserved(o.Code) {
 			return dst[:base], ErrReservedCode
 		}
 		dst = appendOption(dst, o.Code, o.Data)
 	}
 	dst = append(dst, OptionEnd)
 	return padTo(dst, base+p.MinSize), nil
+}
+
+// reserved reports whether the encoder refuses code as an option of the
+// packet: pad and end carry no data, and option 52 is the encoder's own.
+func reserved(code uint8) bool {
+	return code == OptionPad || code == OptionEnd || code == OptionOverload
 }
 
 func appendOption(dst []byte, code uint8, d []byte) []byte {

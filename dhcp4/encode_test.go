@@ -167,7 +167,7 @@ func TestEncodeOverload(t *testing.T) {
 }
 
 func TestEncodeReservedCode(t *testing.T) {
-	for _, c := range []uint8{OptionPad, OptionEnd} {
+	for _, c := range []uint8{OptionPad, OptionEnd, OptionOverload} {
 		p := offer()
 		p.Set(c, []byte{1})
 		if out, err := p.AppendTo(nil); !errors.Is(err, ErrReservedCode) || len(out) != 0 {

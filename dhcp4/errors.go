@@ -37,7 +37,8 @@ const (
 	// ErrTooBig: Encode could not fit the options within Packet.MaxSize.
 	ErrTooBig
 	// ErrReservedCode: Encode met an option with code 0 (pad) or 255 (end),
-	// which cannot carry data.
+	// which cannot carry data, or 52 (overload), which the encoder writes
+	// itself when MaxSize calls for it.
 	ErrReservedCode
 )
 
@@ -50,7 +51,7 @@ var errorKindText = [...]string{
 	"bad option overload value",
 	"too many options",
 	"options do not fit in the maximum size",
-	"option code 0 or 255 cannot carry data",
+	"option code 0, 52 or 255 is reserved to the codec",
 }
 
 // Error implements error.

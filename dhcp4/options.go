@@ -24,8 +24,8 @@ func (p *Packet) Has(code uint8) bool { return p.idx[code] != 0 }
 
 // Set sets option code to a copy of data, in place when the option exists
 // and at the end otherwise. The copy lives in p's scratch buffer, so data
-// may be reused at once. Codes 0 and 255 cannot carry data: Encode
-// returns ErrReservedCode for them.
+// may be reused at once. Codes 0, 52 and 255 are reserved to the codec:
+// Encode returns ErrReservedCode for them (set MaxSize to get overload).
 func (p *Packet) Set(code uint8, data []byte) {
 	d := p.keep(data)
 	if i := p.idx[code]; i != 0 {

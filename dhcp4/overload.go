@@ -92,7 +92,7 @@ func (p *Packet) placeOverloaded(dst []byte, base int, optRoom int, useFile, use
 		return false
 	}
 	for _, o := range p.opts {
-		if o.Code == OptionPad || o.Code == OptionEnd {
+		if reserved(o.Code) {
 			return dst, 0, ErrReservedCode
 		}
 		d := o.Data
