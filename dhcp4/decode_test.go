@@ -51,6 +51,11 @@ func TestDecodeErrors(t *testing.T) {
 		{name: "overload zero", in: raw(52, 1, 0, 255), kind: ErrBadOverload, opts: []Option{{52, []byte{0}}}},
 		{name: "overload four", in: raw(52, 1, 4, 255), kind: ErrBadOverload, opts: []Option{{52, []byte{4}}}},
 		{name: "overload twice", in: raw(52, 1, 1, 52, 1, 1, 255), kind: ErrBadOverload, opts: []Option{{52, []byte{1, 1}}}},
+		{name: "overload inside file", in: func() []byte {
+			b := raw(52, 1, 1, 255)
+			copy(b[108:], []byte{52, 1, 2, 255})
+			return b
+		}(), kind: ErrBadOverload, offset: 108, opts: []Option{{52, []byte{2}}}},
 		{name: "too many options", in: raw(1, 0, 2, 0, 3, 0, 255), max: 2, kind: ErrTooManyOptions, offset: 244,
 			opts: []Option{{1, []byte{}}, {2, []byte{}}}},
 	}

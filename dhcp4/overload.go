@@ -2,10 +2,12 @@ package dhcp4
 
 // decodeOverload validates option 52 (found in the options field), takes
 // it out of the option list, and reads the options in file and then sname.
+// Option 52 inside file or sname is an error: it belongs in the options
+// field only (RFC 2131 section 4.1).
 func (p *Packet) decodeOverload(b []byte, maxOpts int, dup *bool) error {
 	pos := int(p.idx[OptionOverload]) - 1
 	o := p.opts[pos]
-	off := OptionsOffset // offset is informative only; find the option's
+	const off = OptionsOffset
 	for i := range p.opts {
 		if i != pos && p.opts[i].Code == OptionOverload {
 			return parseErr(ErrBadOverload, off, OptionOverload)
@@ -22,11 +24,17 @@ func (p *Packet) decodeOverload(b []byte, maxOpts int, dup *bool) error {
 		if _, err := p.scanArea(b, 108, 236, maxOpts, dup); err != nil {
 			return err
 		}
+		if p.idx[OptionOverload] != 0 {
+			return parseErr(ErrBadOverload, 108, OptionOverload)
+		}
 	}
 	if v&OverloadSName != 0 {
 		p.SName = [snameLen]byte{}
 		if _, err := p.scanArea(b, 44, 108, maxOpts, dup); err != nil {
 			return err
+		}
+		if p.idx[OptionOverload] != 0 {
+			return parseErr(ErrBadOverload, 44, OptionOverload)
 		}
 	}
 	return nil
@@ -38,10 +46,12 @@ type area struct {
 	start, size int // offset in the packet and length of the area
 }
 
-// placeOverloaded writes the options of p into the options field of at
-// most maxOpt bytes (END included), then file, then sname, as chunks of at
-// most 255 bytes. pkt holds the header already written (sname and file
-// zeroed) at pkt[base:]. It returns the packet and the overload value used.
+// placeOverloaded writes the options of p into the options field (at most
+// optRoom bytes, END included), then file, then sname, as instances of at
+// most 255 bytes, keeping their order. dst holds the packet being written
+// from dst[base:], header included with sname and file zeroed; the options
+// field is appended, file and sname are written in place. It returns dst
+// and the overload value that describes what was used.
 func (p *Packet) placeOverloaded(dst []byte, base int, optRoom int, useFile, useSName bool) ([]byte, uint8, error) {
 	areas := [3]area{{start: -1, size: optRoom}}
 	n := 1
