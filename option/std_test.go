@@ -572,167 +572,242 @@ func TestServerManagedAndUnrequested(t *testing.T) {
 	}
 }
 
-// The Kea 2.2 oracle: Debian's kea-dhcp4 and kea-dhcp6 are asked (with -t)
-// to accept an option-def entry for each probe; the ones they refuse as
-// "unable to override definition" of a standard option are recorded in
-// testdata/std/kea22-refused.txt. TestKea22Refusals compares that record with
-// IsStandard and IsStandardName; TestKea22Oracle regenerates it.
-const kea22Golden = "testdata/std/kea22-refused.txt"
+// The Kea 2.2 oracle: Debian's kea-dhcp4 and kea-dhcp6 check (-t) one
+// small configuration per probe. Refusal probes hold an option-def entry
+// (does Kea refuse it as the redefinition of a standard option?); data
+// probes hold an option-data entry naming a standard option by name and
+// code, with a value its type must accept (data+) or must reject (data-).
+// The outcomes are recorded in testdata/std/kea22-oracle.txt;
+// TestKea22Golden checks the tables against the record, TestKea22Oracle
+// regenerates it.
+const kea22Golden = "testdata/std/kea22-oracle.txt"
 
-// kea22Changed says where Nestor follows the Kea 2.6 ARM (and Kea 2.6's
-// definitions) and Kea 2.2 does not refuse: definitions that came after 2.2.
-func kea22Changed(p keaProbe) (string, bool) {
-	if p.u == V4 && p.space == SpaceAgentOptions {
-		return "RAI sub-option definitions (ARM 2.6 table; none in Kea 2.2)", true
-	}
-	if p.u == V4 && p.space == SpaceDHCP4 && ((p.code >= 151 && p.code <= 157) || bulkLeasequeryNames[p.name]) {
-		return "bulk leasequery options (RFC 6926), after Kea 2.2", true
-	}
-	why, ok := kea22Changes[p.String()]
-	return why, ok
-}
-
-var bulkLeasequeryNames = map[string]bool{
-	"status-code": true, "base-time": true, "start-time-of-state": true, "query-start-time": true,
-	"query-end-time": true, "dhcp-state": true, "data-source": true,
-}
-
-var kea22Changes = map[string]string{
-	"v4 dhcp4 code 121":                    "classless-static-route, Kea 2.5",
-	"v4 dhcp4 code 143":                    "v4-sztp-redirect, Kea 2.3",
-	"v4 dhcp4 code 162":                    "v4-dnr, Kea 2.5",
-	"v4 dhcp4 name classless-static-route": "Kea 2.5",
-	"v4 dhcp4 name v4-sztp-redirect":       "Kea 2.3",
-	"v4 dhcp4 name v4-dnr":                 "Kea 2.5",
-	"v6 dhcp6 code 136":                    "v6-sztp-redirect, Kea 2.3",
-	"v6 dhcp6 code 144":                    "v6-dnr, Kea 2.5",
-	"v6 dhcp6 name v6-sztp-redirect":       "Kea 2.3",
-	"v6 dhcp6 name v6-dnr":                 "Kea 2.5",
-}
+// Probe outcomes.
+const (
+	keaAccepted  = "accepted"
+	keaRefused   = "refused"   // "unable to override definition"
+	keaUndefined = "undefined" // "definition for the option ... does not exist"
+	keaInvalid   = "invalid"   // any other configuration error
+)
 
 type keaProbe struct {
 	u     Universe
-	space string
-	code  uint16
-	name  string // "" probes the code; otherwise the name, with a free code
+	key   string // the probe's line in the golden file
+	entry string // the JSON member put into Dhcp4 or Dhcp6
+	want  string // the outcome the tables predict
+	def   *Definition
 }
 
-func (p keaProbe) String() string {
-	if p.name != "" {
-		return fmt.Sprintf("%v %s name %s", p.u, p.space, p.name)
+// newSince22 says which standard definitions Kea 2.2 did not have yet.
+func newSince22(u Universe, space string, code uint16) (string, bool) {
+	switch {
+	case u == V4 && space == SpaceAgentOptions:
+		return "RAI sub-options: ARM 2.6 table, none defined in Kea 2.2", true
+	case u == V4 && space == SpaceDHCP4 && code >= 151 && code <= 157:
+		return "bulk leasequery (RFC 6926), after Kea 2.2", true
+	case u == V4 && space == SpaceDHCP4 && (code == 121 || code == 143 || code == 162):
+		return "classless-static-route, v4-sztp-redirect, v4-dnr: after Kea 2.2", true
+	case u == V6 && space == SpaceDHCP6 && (code == 136 || code == 144):
+		return "v6-sztp-redirect, v6-dnr: after Kea 2.2", true
 	}
-	return fmt.Sprintf("%v %s code %d", p.u, p.space, p.code)
+	return "", false
 }
 
-// keaProbes lists every code of the top-level spaces Kea could define, the
-// codes of the standard sub-option spaces around what Kea defines there,
-// and every standard name and alias.
+// kea22Expect is the outcome expected from Kea 2.2 for a probe, allowing for
+// what changed after 2.2 and for deliberate deviations.
+func kea22Expect(p keaProbe) string {
+	if p.def == nil {
+		return p.want
+	}
+	if _, ok := newSince22(p.u, p.def.Space, p.def.Code); ok {
+		if p.want == keaRefused {
+			return keaAccepted
+		}
+		if strings.Contains(p.key, " data") {
+			return keaUndefined
+		}
+	}
+	// Kea defines pd-exclude as ipv6-prefix, the ARM (and Nestor) as binary.
+	if p.u == V6 && p.def.Space == SpaceDHCP6 && p.def.Code == 67 && strings.Contains(p.key, " data+ ") {
+		return keaInvalid
+	}
+	return p.want
+}
+
+// keaPositive and keaNegative are values each type must accept, and must
+// reject while a neighbouring type would accept them.
+var longLabel = strings.Repeat("a", 70) + ".example.com"
+
+var keaPositive = map[DataType]string{
+	TypeBinary: "0102", TypeBoolean: "true", TypeInt8: "-5", TypeInt16: "-300", TypeInt32: "-70000",
+	TypeUint8: "200", TypeUint16: "300", TypeUint32: "70000", TypeIPv4Address: "198.51.100.1",
+	TypeIPv6Address: "2001:db8::1", TypeIPv6Prefix: "2001:db8::/64", TypePSID: "3/4",
+	TypeString: longLabel, TypeTuple: "nestor", TypeFQDN: "probe.example.com.",
+}
+
+var keaNegative = map[DataType]string{
+	TypeBinary: "zz", TypeBoolean: "maybe", TypeInt8: "200", TypeInt16: "40000", TypeInt32: "3000000000",
+	TypeUint8: "300", TypeUint16: "70000", TypeUint32: "5000000000", TypeIPv4Address: "198.51.100.300",
+	TypeIPv6Address: "198.51.100.1", TypeIPv6Prefix: "2001:db8::1", TypeFQDN: longLabel,
+}
+
+// keaPositiveFor overrides keaPositive where Kea checks a payload's layout
+// beyond its type: vendor-class's binary field is a list of opaque-data
+// tuples (2-byte length, then data).
+var keaPositiveFor = map[string]string{
+	"dhcp6 16": "70000, 0001ff",
+}
+
+// keaData returns the option-data value of a data probe, or false when the
+// type has no such value.
+func keaData(d *Definition, positive bool) (string, bool) {
+	if v, ok := keaPositiveFor[fmt.Sprintf("%s %d", d.Space, d.Code)]; ok && positive {
+		return v, true
+	}
+	fields := []DataType{d.Type}
+	if d.Type == TypeRecord {
+		fields = d.RecordTypes
+	}
+	var vals []string
+	bad := !positive
+	for _, f := range fields {
+		v := keaPositive[f]
+		if bad && keaNegative[f] != "" {
+			v, bad = keaNegative[f], false
+		}
+		vals = append(vals, v)
+	}
+	if bad {
+		return "", false
+	}
+	if d.Array {
+		vals = append(vals, vals[len(vals)-1])
+	}
+	return strings.Join(vals, ", "), true
+}
+
 func keaProbes() []keaProbe {
 	var ps []keaProbe
+	def := func(u Universe, space, name string, code uint16, want bool, d *Definition) {
+		w, what := keaAccepted, fmt.Sprintf("code %d", code)
+		if want {
+			w = keaRefused
+		}
+		if name != "nestor-probe" {
+			what = "name " + name
+		}
+		ps = append(ps, keaProbe{u: u, key: fmt.Sprintf("%v %s def %s", u, space, what), want: w, def: d,
+			entry: fmt.Sprintf(`"option-def": [{"name": %q, "code": %d, "type": "binary", "space": %q}]`, name, code, space)})
+	}
 	for c := 1; c <= 254; c++ {
-		ps = append(ps, keaProbe{u: V4, space: SpaceDHCP4, code: uint16(c)})
+		def(V4, SpaceDHCP4, "nestor-probe", uint16(c), IsStandard(V4, SpaceDHCP4, uint16(c)), StandardV4().Lookup(SpaceDHCP4, uint16(c)))
 	}
 	for c := 1; c <= 160; c++ {
-		ps = append(ps, keaProbe{u: V6, space: SpaceDHCP6, code: uint16(c)})
+		def(V6, SpaceDHCP6, "nestor-probe", uint16(c), IsStandard(V6, SpaceDHCP6, uint16(c)), StandardV6().Lookup(SpaceDHCP6, uint16(c)))
 	}
 	for _, u := range []Universe{V4, V6} {
-		ds := Standard(u)
-		top := SpaceDHCP4
+		free := uint16(250)
 		if u == V6 {
-			top = SpaceDHCP6
+			free = 65000
 		}
-		for _, space := range ds.SpaceNames() {
-			sp := ds.Space(space)
-			if space != top {
-				for _, d := range sp.Definitions() {
-					ps = append(ps, keaProbe{u: u, space: space, code: d.Code})
-				}
+		for _, space := range Standard(u).SpaceNames() {
+			sp := Standard(u).Space(space)
+			for name, d := range sp.byName {
+				def(u, space, name, free, IsStandardName(u, space, name), d)
 			}
-			for name := range sp.byName {
-				ps = append(ps, keaProbe{u: u, space: space, name: name})
+			for _, d := range sp.Definitions() {
+				if space != SpaceDHCP4 && space != SpaceDHCP6 {
+					def(u, space, "nestor-probe", d.Code, IsStandard(u, space, d.Code), d)
+				}
+				if d.Type == TypeInternal {
+					continue
+				}
+				for _, positive := range []bool{true, false} {
+					v, ok := keaData(d, positive)
+					if !ok {
+						continue
+					}
+					member := ""
+					if d.Type != TypeEmpty {
+						member = fmt.Sprintf(`, "data": %q`, v)
+					}
+					key, want := fmt.Sprintf("%v %s data+ %d %s", u, space, d.Code, d.Name), keaAccepted
+					if !positive {
+						key, want = fmt.Sprintf("%v %s data- %d %s", u, space, d.Code, d.Name), keaInvalid
+					}
+					ps = append(ps, keaProbe{u: u, key: key, want: want, def: d,
+						entry: fmt.Sprintf(`"option-data": [{"name": %q, "code": %d, "space": %q%s}]`, d.Name, d.Code, space, member)})
+				}
 			}
 		}
 	}
-	slices.SortFunc(ps, func(a, b keaProbe) int { return strings.Compare(a.String(), b.String()) })
+	slices.SortFunc(ps, func(a, b keaProbe) int { return strings.Compare(a.key, b.key) })
 	return ps
 }
 
-func oursRefuse(p keaProbe) bool {
-	if p.name != "" {
-		return IsStandardName(p.u, p.space, p.name)
-	}
-	return IsStandard(p.u, p.space, p.code)
-}
-
-func readKea22Golden(t *testing.T) map[string]bool {
+func readKea22Golden(t *testing.T) map[string]string {
 	t.Helper()
 	b, err := os.ReadFile(kea22Golden)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[string]bool{}
+	m := map[string]string{}
 	for _, l := range strings.Split(string(b), "\n") {
-		if l != "" && !strings.HasPrefix(l, "#") {
-			m[l] = true
+		if key, outcome, ok := strings.Cut(l, " => "); ok && !strings.HasPrefix(l, "#") {
+			m[key] = outcome
 		}
 	}
 	return m
 }
 
-func TestKea22Refusals(t *testing.T) {
+func TestKea22Golden(t *testing.T) {
 	kea := readKea22Golden(t)
-	probes := map[string]bool{}
-	for _, p := range keaProbes() {
-		probes[p.String()] = true
-		ours, theirs := oursRefuse(p), kea[p.String()]
-		why, changed := kea22Changed(p)
-		switch {
-		case changed && (theirs || !ours):
-			t.Errorf("%s: listed as changed since Kea 2.2 (%s), but Kea 2.2 refuses=%v, Nestor refuses=%v", p, why, theirs, ours)
-		case !changed && ours != theirs:
-			t.Errorf("%s: Nestor refuses=%v, Kea 2.2 refuses=%v", p, ours, theirs)
-		}
+	probes := keaProbes()
+	if len(probes) != len(kea) {
+		t.Errorf("%d probes, %d golden lines: regenerate with NESTOR_KEA_ORACLE=update", len(probes), len(kea))
 	}
-	for l := range kea {
-		if !probes[l] {
-			t.Errorf("golden line %q is no longer probed: regenerate with NESTOR_KEA_ORACLE=update", l)
+	for _, p := range probes {
+		got, ok := kea[p.key]
+		if !ok {
+			t.Errorf("%s: not in the golden file: regenerate with NESTOR_KEA_ORACLE=update", p.key)
+			continue
+		}
+		if want := kea22Expect(p); got != want {
+			t.Errorf("%s: Kea 2.2 %s, the tables predict %s", p.key, got, want)
 		}
 	}
 }
 
-// TestKea22Oracle asks Kea 2.2 itself. It runs several hundred kea-dhcp4/6
-// -t processes (about a minute), so it runs only on request:
-// NESTOR_KEA_ORACLE=1 compares with the golden file, =update rewrites it.
+// TestKea22Oracle asks Kea 2.2 itself, with one kea-dhcp4/6 -t process per
+// probe (about a minute), so only on request: NESTOR_KEA_ORACLE=1 compares
+// with the golden file, =update rewrites it.
 func TestKea22Oracle(t *testing.T) {
 	mode := os.Getenv("NESTOR_KEA_ORACLE")
 	if mode == "" {
-		t.Skip("set NESTOR_KEA_ORACLE=1 (or =update) to probe kea-dhcp4/kea-dhcp6 -t, about a minute")
+		t.Skip("set NESTOR_KEA_ORACLE=1 (or =update) to run kea-dhcp4/kea-dhcp6 -t on every probe, about a minute")
 	}
 	for _, bin := range []string{"kea-dhcp4", "kea-dhcp6"} {
 		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s not installed (Debian package kea-dhcp4-server/kea-dhcp6-server): %v", bin, err)
+			t.Skipf("%s not installed (Debian kea-dhcp4-server/kea-dhcp6-server): %v", bin, err)
 		}
 	}
 	dir := t.TempDir()
 	probes := keaProbes()
-	refused := make([]bool, len(probes))
-	var wg sync.WaitGroup
+	outcomes := make([]string, len(probes))
 	next := make(chan int)
-	var mu sync.Mutex
+	var wg sync.WaitGroup
 	for w := 0; w < 2; w++ {
 		wg.Add(1)
-		go func(w int) {
+		go func() {
 			defer wg.Done()
 			for i := range next {
-				r, err := kea22Refuses(dir, w, probes[i])
-				mu.Lock()
+				o, err := kea22Check(dir, w, probes[i])
 				if err != nil {
-					t.Errorf("%s: %v", probes[i], err)
+					t.Errorf("%s: %v", probes[i].key, err)
 				}
-				refused[i] = r
-				mu.Unlock()
+				outcomes[i] = o
 			}
-		}(w)
+		}()
 	}
 	for i := range probes {
 		next <- i
@@ -743,13 +818,10 @@ func TestKea22Oracle(t *testing.T) {
 		return
 	}
 	var b strings.Builder
-	b.WriteString("# Kea 2.2.0 (Debian kea-dhcp4/kea-dhcp6 -t): option-def probes refused as\n")
-	b.WriteString("# \"unable to override definition\" of a standard option. Generated by\n")
-	b.WriteString("# NESTOR_KEA_ORACLE=update go test -run TestKea22Oracle ./option\n")
+	b.WriteString("# Kea 2.2.0 (Debian kea-dhcp4/kea-dhcp6 -t) on each probe of keaProbes.\n")
+	b.WriteString("# Regenerate: NESTOR_KEA_ORACLE=update go test -run TestKea22Oracle ./option\n")
 	for i, p := range probes {
-		if refused[i] {
-			b.WriteString(p.String() + "\n")
-		}
+		b.WriteString(p.key + " => " + outcomes[i] + "\n")
 	}
 	if mode == "update" {
 		if err := os.MkdirAll(filepath.Dir(kea22Golden), 0o755); err != nil {
@@ -769,33 +841,33 @@ func TestKea22Oracle(t *testing.T) {
 	}
 }
 
-// kea22Refuses runs kea-dhcp4 or kea-dhcp6 -t on a configuration holding
-// the probe's option-def entry.
-func kea22Refuses(dir string, worker int, p keaProbe) (bool, error) {
-	server, bin, free := "Dhcp4", "kea-dhcp4", 250
+// kea22Check runs kea-dhcp4 or kea-dhcp6 -t on the probe's configuration.
+func kea22Check(dir string, worker int, p keaProbe) (string, error) {
+	server, bin := "Dhcp4", "kea-dhcp4"
 	if p.u == V6 {
-		server, bin, free = "Dhcp6", "kea-dhcp6", 65000
+		server, bin = "Dhcp6", "kea-dhcp6"
 	}
-	name, code := "nestor-probe", int(p.code)
-	if p.name != "" {
-		name, code = p.name, free
-	}
-	cfg := fmt.Sprintf(`{%q: {"option-def": [{"name": %q, "code": %d, "type": "binary", "space": %q}],
- "lease-database": {"type": "memfile", "persist": false}}}`, server, name, code, p.space)
+	cfg := fmt.Sprintf(`{%q: {%s, "lease-database": {"type": "memfile", "persist": false}}}`, server, p.entry)
 	file := filepath.Join(dir, fmt.Sprintf("probe%d.json", worker))
 	if err := os.WriteFile(file, []byte(cfg), 0o644); err != nil {
-		return false, err
+		return "", err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "-t", file)
 	cmd.Env = append(os.Environ(), "KEA_PIDFILE_DIR="+dir, "KEA_LOCKFILE_DIR="+dir)
 	out, err := cmd.CombinedOutput()
-	if err == nil {
-		return false, nil
+	switch {
+	case err == nil:
+		return keaAccepted, nil
+	case ctx.Err() != nil:
+		return "", fmt.Errorf("%s -t timed out", bin)
+	case strings.Contains(string(out), "unable to override definition"):
+		return keaRefused, nil
+	case strings.Contains(string(out), "does not exist"):
+		return keaUndefined, nil
+	case strings.Contains(string(out), "Error encountered"):
+		return keaInvalid, nil
 	}
-	if strings.Contains(string(out), "unable to override definition") {
-		return true, nil
-	}
-	return false, fmt.Errorf("%s -t: %v: %s", bin, err, out)
+	return "", fmt.Errorf("%s -t: %v: %s", bin, err, out)
 }
