@@ -1,0 +1,212 @@
+package memfile
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/lease/csv"
+)
+
+// Store6 is the memfile DHCPv6 lease database.
+type Store6 struct {
+	c  core[lease.Lease6]
+	wt watchers[lease.Change6]
+}
+
+var _ lease.Store6 = (*Store6)(nil)
+
+// Indexes of Store6's secondary indexes.
+const (
+	idx6DUIDIAIDType = iota
+	idx6DUID
+)
+
+// iaKey is the DUID+IAID+type index key: type, IAID (4 octets), DUID.
+func iaKey(t lease.Type, duid []byte, iaid uint32) string {
+	b := make([]byte, 5, 5+len(duid))
+	b[0] = byte(t)
+	binary.BigEndian.PutUint32(b[1:], iaid)
+	return string(append(b, duid...))
+}
+
+// Open6 loads the DHCPv6 lease files named by cfg and returns the store.
+func Open6(cfg Config) (*Store6, error) {
+	s := &Store6{}
+	s.c = core[lease.Lease6]{
+		cfg:    cfg,
+		family: 6,
+		schema: csv.Schema6,
+		t: newTable(ops[lease.Lease6]{
+			addr:   func(l *lease.Lease6) netip.Addr { return l.Addr },
+			expire: (*lease.Lease6).Expire,
+			state:  func(l *lease.Lease6) lease.State { return l.State },
+			clone:  (*lease.Lease6).Clone,
+			keys: []func(*lease.Lease6) string{
+				idx6DUIDIAIDType: func(l *lease.Lease6) string { return iaKey(l.Type, l.DUID, l.IAID) },
+				idx6DUID:         func(l *lease.Lease6) string { return string(l.DUID) },
+			},
+		}),
+		format: csv.AppendLease6,
+		check:  check6,
+		tombstone: func(l *lease.Lease6) *lease.Lease6 {
+			t := *l
+			t.ValidLifetime = 0
+			return &t
+		},
+		valid:    func(l *lease.Lease6) uint32 { return l.ValidLifetime },
+		loadFile: csv.Load6,
+	}
+	if err := s.c.open(); err != nil {
+		s.c.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// check6 refuses leases Kea could not read back from its lease file.
+func check6(l *lease.Lease6) error {
+	switch {
+	case !l.Addr.Is6() || l.Addr.Is4In6() || l.Addr.Zone() != "":
+		return fmt.Errorf("memfile: %v is not an IPv6 address", l.Addr)
+	case l.Type > lease.TypePD:
+		return fmt.Errorf("memfile: lease type %d cannot be stored", l.Type)
+	case l.PrefixLen > 128:
+		return fmt.Errorf("memfile: prefix length %d out of range", l.PrefixLen)
+	case len(l.DUID) > lease.MaxDUIDLen:
+		return errors.New("memfile: DUID too long")
+	case (len(l.DUID) == 0 || bytes.Equal(l.DUID, lease.EmptyDUID)) && l.State != lease.StateDeclined:
+		return errors.New("memfile: a lease must have a DUID unless it is declined")
+	}
+	return nil
+}
+
+// Path returns the live lease file's path ("" when not persisting).
+func (s *Store6) Path() string { return s.c.path }
+
+// Close stops the cleanup timer, waits for a running cleanup and closes the file.
+func (s *Store6) Close() error { return s.c.close() }
+
+// StartLFC rotates the lease file and runs the lease file cleanup in the background.
+func (s *Store6) StartLFC() (<-chan error, error) { return s.c.startLFC() }
+
+// Len returns the number of leases held.
+func (s *Store6) Len() int { return s.c.t.len() }
+
+func (s *Store6) notify(kind lease.ChangeKind, old, nw *lease.Lease6) {
+	if !s.wt.active() {
+		return
+	}
+	ch := lease.Change6{Kind: kind}
+	if old != nil {
+		ch.Old = old.Clone()
+	}
+	if nw != nil {
+		ch.New = nw.Clone()
+	}
+	s.wt.notify(ch)
+}
+
+func (s *Store6) AddLease6(l *lease.Lease6) error {
+	_, nw, err := s.c.put(l, modeAdd)
+	if err == nil {
+		s.notify(lease.Added, nil, nw)
+	}
+	return err
+}
+
+func (s *Store6) UpdateLease6(l *lease.Lease6) error {
+	old, nw, err := s.c.put(l, modeUpdate)
+	if err == nil {
+		s.notify(lease.Updated, old, nw)
+	}
+	return err
+}
+
+func (s *Store6) DeleteLease6(addr netip.Addr) error {
+	if !addr.Is6() {
+		return lease.ErrNotFound
+	}
+	old, err := s.c.del(addr, nil)
+	if err == nil {
+		s.notify(lease.Deleted, old, nil)
+	}
+	return err
+}
+
+func (s *Store6) Lease6(t lease.Type, addr netip.Addr) (*lease.Lease6, error) {
+	if addr.Is6() {
+		if l := s.c.t.get(keyOf(addr)); l != nil && l.Type == t {
+			return l, nil
+		}
+	}
+	return nil, lease.ErrNotFound
+}
+
+func (s *Store6) Leases6ByDUIDIAID(t lease.Type, duid []byte, iaid uint32) ([]*lease.Lease6, error) {
+	return s.c.t.byIndex(idx6DUIDIAIDType, iaKey(t, duid, iaid), nil), nil
+}
+
+func (s *Store6) Leases6ByDUIDIAIDSubnet(t lease.Type, duid []byte, iaid uint32, subnetID uint32) ([]*lease.Lease6, error) {
+	return s.c.t.byIndex(idx6DUIDIAIDType, iaKey(t, duid, iaid), func(l *lease.Lease6) bool { return l.SubnetID == subnetID }), nil
+}
+
+func (s *Store6) Leases6ByDUID(duid []byte) ([]*lease.Lease6, error) {
+	if len(duid) == 0 {
+		return nil, nil
+	}
+	return s.c.t.byIndex(idx6DUID, string(duid), nil), nil
+}
+
+// Leases6ByHostname scans every lease (an operator command).
+func (s *Store6) Leases6ByHostname(hostname string) ([]*lease.Lease6, error) {
+	return s.c.t.scan(func(l *lease.Lease6) bool { return l.Hostname == hostname }), nil
+}
+
+// Leases6BySubnet scans every lease (operator commands, wipe).
+func (s *Store6) Leases6BySubnet(subnetID uint32) ([]*lease.Lease6, error) {
+	return s.c.t.scan(func(l *lease.Lease6) bool { return l.SubnetID == subnetID }), nil
+}
+
+func (s *Store6) Leases6Page(after netip.Addr, limit int) ([]*lease.Lease6, error) {
+	if !after.Is6() {
+		return nil, fmt.Errorf("memfile: %v is not an IPv6 address", after)
+	}
+	if limit <= 0 {
+		return nil, errors.New("memfile: page size must be greater than 0")
+	}
+	return s.c.t.page(keyOf(after), limit), nil
+}
+
+func (s *Store6) AllLeases6() ([]*lease.Lease6, error) { return s.c.t.scan(nil), nil }
+
+func (s *Store6) ExpiredLeases6(now int64, max int) ([]*lease.Lease6, error) {
+	return s.c.expiredSet(false, now, max), nil
+}
+
+func (s *Store6) DeleteExpiredReclaimedLeases6(cutoff int64) (int, error) {
+	return s.c.deleteReclaimed(cutoff, func(old *lease.Lease6) { s.notify(lease.Deleted, old, nil) })
+}
+
+func (s *Store6) WipeLeases6(subnetID uint32) (int, error) {
+	return s.c.wipe(func(l *lease.Lease6) bool { return l.SubnetID == subnetID },
+		func(old *lease.Lease6) { s.notify(lease.Deleted, old, nil) })
+}
+
+func (s *Store6) LeaseStats6(first, last uint32) ([]lease.StatRow, error) {
+	counts := map[lease.StatRow]int64{}
+	s.c.t.visit(func(l *lease.Lease6) {
+		if first == 0 && last == 0 || l.SubnetID >= first && l.SubnetID <= last {
+			counts[lease.StatRow{SubnetID: l.SubnetID, PoolID: l.PoolID, Type: l.Type, State: l.State}]++
+		}
+	})
+	return statRows(counts), nil
+}
+
+func (s *Store6) Watch6(fn func(lease.Change6)) (cancel func()) { return s.wt.add(fn) }
+
+// WriteFile writes every lease to path as a complete lease file (lease6-write).
+func (s *Store6) WriteFile(path string) error { return s.c.writeFile(path, csv.WriteFile6) }

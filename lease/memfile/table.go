@@ -1,0 +1,294 @@
+package memfile
+
+import (
+	"net/netip"
+	"slices"
+	"sync"
+
+	"github.com/nestordhcp/nestor/lease"
+)
+
+// ops tells the generic table how to read a lease type.
+type ops[L any] struct {
+	addr   func(*L) netip.Addr
+	expire func(*L) int64
+	state  func(*L) lease.State
+	clone  func(*L) *L
+	// keys[i] returns the key of secondary index i, "" for none.
+	keys []func(*L) string
+}
+
+type shard[L any] struct {
+	mu    sync.RWMutex
+	m     map[addrKey]*L
+	order sortedSet[addrKey] // every lease, by address
+	exp   sortedSet[expKey]  // leases not expired-reclaimed, by expiry
+	rexp  sortedSet[expKey]  // expired-reclaimed leases, by expiry
+}
+
+// table is the in-memory lease database for one lease type. Stored leases
+// are never modified: a change replaces the pointer, so a lease read under
+// a shard's read lock can be cloned safely.
+type table[L any] struct {
+	ops    ops[L]
+	shards [nShards]shard[L]
+	idx    []*multiIndex
+}
+
+func newTable[L any](o ops[L]) *table[L] {
+	t := &table[L]{ops: o}
+	for i := range t.shards {
+		t.shards[i].m = make(map[addrKey]*L)
+	}
+	for range o.keys {
+		t.idx = append(t.idx, newMultiIndex())
+	}
+	return t
+}
+
+func (t *table[L]) expKey(l *L) expKey {
+	return expKey{t.ops.expire(l), keyOf(t.ops.addr(l))}
+}
+
+func (t *table[L]) reclaimed(l *L) bool {
+	return t.ops.state(l) == lease.StateExpiredReclaimed
+}
+
+// change runs fn on the lease at a (nil if none) under the shard's write
+// lock. fn returns the lease to store (nil: remove) after doing whatever
+// must happen first (the file write); an error leaves memory unchanged.
+// change returns the previous and the stored lease.
+func (t *table[L]) change(a addrKey, fn func(old *L) (*L, error)) (old, nw *L, err error) {
+	sh := &t.shards[a.shard()]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	old = sh.m[a]
+	if nw, err = fn(old); err != nil {
+		return nil, nil, err
+	}
+	if old != nil {
+		t.unlink(sh, a, old, nw)
+	}
+	if nw != nil {
+		sh.m[a] = nw
+		t.link(sh, a, nw, old)
+	} else if old != nil {
+		delete(sh.m, a)
+		sh.order.delete(a)
+	}
+	return old, nw, nil
+}
+
+// unlink removes old's entries from the expiry sets and from the indexes
+// whose key nw does not share.
+func (t *table[L]) unlink(sh *shard[L], a addrKey, old, nw *L) {
+	ek := t.expKey(old)
+	if t.reclaimed(old) {
+		sh.rexp.delete(ek)
+	} else {
+		sh.exp.delete(ek)
+	}
+	for i, key := range t.ops.keys {
+		k := key(old)
+		if k != "" && (nw == nil || key(nw) != k) {
+			t.idx[i].remove(k, a)
+		}
+	}
+}
+
+// link files nw in the expiry sets and the indexes old was not already in.
+func (t *table[L]) link(sh *shard[L], a addrKey, nw, old *L) {
+	if old == nil {
+		sh.order.insert(a)
+	}
+	ek := t.expKey(nw)
+	if t.reclaimed(nw) {
+		sh.rexp.insert(ek)
+	} else {
+		sh.exp.insert(ek)
+	}
+	for i, key := range t.ops.keys {
+		k := key(nw)
+		if k != "" && (old == nil || key(old) != k) {
+			t.idx[i].add(k, a)
+		}
+	}
+}
+
+// get returns a copy of the lease at a, or nil.
+func (t *table[L]) get(a addrKey) *L {
+	sh := &t.shards[a.shard()]
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	if l := sh.m[a]; l != nil {
+		return t.ops.clone(l)
+	}
+	return nil
+}
+
+// byIndex returns copies of the leases filed under key in index i that
+// pass keep (nil: all), in address order.
+func (t *table[L]) byIndex(i int, key string, keep func(*L) bool) []*L {
+	addrs := t.idx[i].get(key)
+	slices.SortFunc(addrs, cmpAddr)
+	var out []*L
+	for _, a := range addrs {
+		sh := &t.shards[a.shard()]
+		sh.mu.RLock()
+		if l := sh.m[a]; l != nil && t.ops.keys[i](l) == key && (keep == nil || keep(l)) {
+			out = append(out, t.ops.clone(l))
+		}
+		sh.mu.RUnlock()
+	}
+	return out
+}
+
+// scan returns copies of every lease passing keep (nil: all), in address order.
+func (t *table[L]) scan(keep func(*L) bool) []*L {
+	type item struct {
+		a addrKey
+		l *L
+	}
+	var items []item
+	for i := range t.shards {
+		sh := &t.shards[i]
+		sh.mu.RLock()
+		for a, l := range sh.m {
+			if keep == nil || keep(l) {
+				items = append(items, item{a, t.ops.clone(l)})
+			}
+		}
+		sh.mu.RUnlock()
+	}
+	slices.SortFunc(items, func(x, y item) int { return cmpAddr(x.a, y.a) })
+	out := make([]*L, len(items))
+	for i, it := range items {
+		out[i] = it.l
+	}
+	return out
+}
+
+// visit calls fn for every stored lease under its shard's read lock; fn
+// must not keep the pointer.
+func (t *table[L]) visit(fn func(*L)) {
+	for i := range t.shards {
+		sh := &t.shards[i]
+		sh.mu.RLock()
+		for _, l := range sh.m {
+			fn(l)
+		}
+		sh.mu.RUnlock()
+	}
+}
+
+// page returns up to limit leases with addresses after a, in order.
+func (t *table[L]) page(after addrKey, limit int) []*L {
+	type item struct {
+		a addrKey
+		l *L
+	}
+	var items []item
+	for i := range t.shards {
+		sh := &t.shards[i]
+		sh.mu.RLock()
+		n := 0
+		sh.order.ascendAfter(after, false, func(a addrKey) bool {
+			items = append(items, item{a, t.ops.clone(sh.m[a])})
+			n++
+			return n < limit
+		})
+		sh.mu.RUnlock()
+	}
+	slices.SortFunc(items, func(x, y item) int { return cmpAddr(x.a, y.a) })
+	if len(items) > limit {
+		items = items[:limit]
+	}
+	out := make([]*L, len(items))
+	for i, it := range items {
+		out[i] = it.l
+	}
+	return out
+}
+
+// expiredKeys returns up to max (0: all) keys of the chosen expiry set
+// that expire before cutoff, earliest first.
+func (t *table[L]) expiredKeys(reclaimed bool, cutoff int64, max int) []expKey {
+	var keys []expKey
+	for i := range t.shards {
+		sh := &t.shards[i]
+		sh.mu.RLock()
+		set := &sh.exp
+		if reclaimed {
+			set = &sh.rexp
+		}
+		n := 0
+		set.ascendAfter(expKey{}, true, func(k expKey) bool {
+			if k.expire >= cutoff {
+				return false
+			}
+			keys = append(keys, k)
+			n++
+			return max == 0 || n < max
+		})
+		sh.mu.RUnlock()
+	}
+	slices.SortFunc(keys, func(x, y expKey) int {
+		if x.less(y) {
+			return -1
+		}
+		if y.less(x) {
+			return 1
+		}
+		return 0
+	})
+	if max > 0 && len(keys) > max {
+		keys = keys[:max]
+	}
+	return keys
+}
+
+func (t *table[L]) len() int {
+	n := 0
+	for i := range t.shards {
+		sh := &t.shards[i]
+		sh.mu.RLock()
+		n += len(sh.m)
+		sh.mu.RUnlock()
+	}
+	return n
+}
+
+func cmpAddr(x, y addrKey) int {
+	if x.less(y) {
+		return -1
+	}
+	if y.less(x) {
+		return 1
+	}
+	return 0
+}
+
+// freeze holds every shard's write lock while fn runs with all leases in
+// address order (not copies: fn must not keep or change them). Writers
+// hold one shard at a time and take the file lock inside it, so taking
+// the shards in order while holding nothing else cannot deadlock.
+func (t *table[L]) freeze(fn func([]*L)) {
+	for i := range t.shards {
+		t.shards[i].mu.Lock()
+	}
+	defer func() {
+		for i := range t.shards {
+			t.shards[i].mu.Unlock()
+		}
+	}()
+	var all []*L
+	for i := range t.shards {
+		sh := &t.shards[i]
+		sh.order.ascendAfter(addrKey{}, true, func(a addrKey) bool {
+			all = append(all, sh.m[a])
+			return true
+		})
+	}
+	slices.SortFunc(all, func(x, y *L) int { return cmpAddr(keyOf(t.ops.addr(x)), keyOf(t.ops.addr(y))) })
+	fn(all)
+}

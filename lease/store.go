@@ -1,0 +1,136 @@
+package lease
+
+import (
+	"errors"
+	"net/netip"
+)
+
+// Errors every backend returns (wrapped or not) so callers can test with errors.Is.
+var (
+	ErrExists   = errors.New("lease: a lease for this address already exists")
+	ErrNotFound = errors.New("lease: no such lease")
+)
+
+// ChangeKind says what happened to a lease.
+type ChangeKind uint8
+
+const (
+	Added ChangeKind = iota + 1
+	Updated
+	Deleted
+)
+
+// Change4 describes one committed change. Old is nil for Added, New is nil
+// for Deleted. Both are private copies the receiver may keep.
+type Change4 struct {
+	Kind     ChangeKind
+	Old, New *Lease4
+}
+
+// Change6 is Change4 for DHCPv6 leases.
+type Change6 struct {
+	Kind     ChangeKind
+	Old, New *Lease6
+}
+
+// StatRow is one line of a statistics recount: how many leases of a
+// subnet, pool, lease type (TypeV4 for DHCPv4) and state the store holds.
+// Backends count leases in every state; the statistics code picks the
+// states it reports (assigned = default, declined = declined).
+type StatRow struct {
+	SubnetID uint32
+	PoolID   uint32
+	Type     Type
+	State    State
+	Count    int64
+}
+
+// Store4 is the DHCPv4 lease database, as the server, the allocation
+// engine, lease reclamation, the lease_cmds hook and kea-admin use it.
+//
+// Leases passed in are copied; leases returned are private copies the
+// caller may change. Lookups that find nothing return ErrNotFound
+// (single results) or an empty slice (several results). Multi-lease
+// results are ordered by address. Times are unix seconds.
+//
+// Implementations are safe for concurrent use. A write returns only when
+// the change is durable as the backend defines it (memfile: the row was
+// written to the lease file), so a server may answer the client right after.
+type Store4 interface {
+	// AddLease4 stores a new lease; ErrExists when its address is taken.
+	AddLease4(l *Lease4) error
+	// UpdateLease4 replaces the lease with the same address; ErrNotFound
+	// when there is none.
+	UpdateLease4(l *Lease4) error
+	// DeleteLease4 removes the lease of addr; ErrNotFound when there is none.
+	DeleteLease4(addr netip.Addr) error
+
+	// Lease4 returns the lease of addr.
+	Lease4(addr netip.Addr) (*Lease4, error)
+	// Leases4ByHWAddr returns the leases whose hardware address bytes are hw.
+	Leases4ByHWAddr(hw []byte) ([]*Lease4, error)
+	// Lease4ByHWAddrSubnet returns the lease of hw in a subnet.
+	Lease4ByHWAddrSubnet(hw []byte, subnetID uint32) (*Lease4, error)
+	// Leases4ByClientID returns the leases of a client identifier.
+	Leases4ByClientID(clientID []byte) ([]*Lease4, error)
+	// Lease4ByClientIDSubnet returns the lease of a client identifier in a subnet.
+	Lease4ByClientIDSubnet(clientID []byte, subnetID uint32) (*Lease4, error)
+	// Leases4ByHostname returns the leases with exactly this hostname.
+	Leases4ByHostname(hostname string) ([]*Lease4, error)
+	// Leases4BySubnet returns every lease of a subnet.
+	Leases4BySubnet(subnetID uint32) ([]*Lease4, error)
+	// Leases4Page returns up to limit leases with addresses greater than
+	// after, in address order (lease4-get-page; start with 0.0.0.0).
+	Leases4Page(after netip.Addr, limit int) ([]*Lease4, error)
+	// AllLeases4 returns every lease.
+	AllLeases4() ([]*Lease4, error)
+
+	// ExpiredLeases4 returns up to max (0: no limit) leases that expired
+	// before now and are not yet reclaimed (any state but
+	// expired-reclaimed), the longest expired first.
+	ExpiredLeases4(now int64, max int) ([]*Lease4, error)
+	// DeleteExpiredReclaimedLeases4 deletes the expired-reclaimed leases
+	// that expired before cutoff and returns how many it deleted.
+	DeleteExpiredReclaimedLeases4(cutoff int64) (int, error)
+	// WipeLeases4 deletes every lease of a subnet and returns how many.
+	WipeLeases4(subnetID uint32) (int, error)
+
+	// LeaseStats4 counts leases per subnet, pool and state, for subnets
+	// firstSubnet..lastSubnet (0, 0: all), ordered by subnet, pool, state.
+	LeaseStats4(firstSubnet, lastSubnet uint32) ([]StatRow, error)
+
+	// Watch4 calls fn after every committed change, in the writer's
+	// goroutine and after the store's locks are released; fn must not
+	// block for long. The returned function stops the calls.
+	Watch4(fn func(Change4)) (cancel func())
+}
+
+// Store6 is the DHCPv6 counterpart of Store4, with the same conventions.
+type Store6 interface {
+	AddLease6(l *Lease6) error
+	UpdateLease6(l *Lease6) error
+	DeleteLease6(addr netip.Addr) error
+
+	// Lease6 returns the lease of addr if it has type t.
+	Lease6(t Type, addr netip.Addr) (*Lease6, error)
+	// Leases6ByDUIDIAID returns the leases of one IA of a client.
+	Leases6ByDUIDIAID(t Type, duid []byte, iaid uint32) ([]*Lease6, error)
+	// Leases6ByDUIDIAIDSubnet is Leases6ByDUIDIAID within one subnet.
+	Leases6ByDUIDIAIDSubnet(t Type, duid []byte, iaid uint32, subnetID uint32) ([]*Lease6, error)
+	// Leases6ByDUID returns every lease of a client (lease6-get-by-duid).
+	Leases6ByDUID(duid []byte) ([]*Lease6, error)
+	Leases6ByHostname(hostname string) ([]*Lease6, error)
+	Leases6BySubnet(subnetID uint32) ([]*Lease6, error)
+	// Leases6Page returns up to limit leases with addresses greater than
+	// after, in address order (start with ::).
+	Leases6Page(after netip.Addr, limit int) ([]*Lease6, error)
+	AllLeases6() ([]*Lease6, error)
+
+	ExpiredLeases6(now int64, max int) ([]*Lease6, error)
+	DeleteExpiredReclaimedLeases6(cutoff int64) (int, error)
+	WipeLeases6(subnetID uint32) (int, error)
+	// LeaseStats6 counts leases per subnet, pool, type and state.
+	LeaseStats6(firstSubnet, lastSubnet uint32) ([]StatRow, error)
+
+	Watch6(fn func(Change6)) (cancel func())
+}
