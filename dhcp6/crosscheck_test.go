@@ -96,7 +96,9 @@ func theirSummary(d dhcpv6.DHCPv6) (pktSum, error) {
 	return s, nil
 }
 
-func be32(b [4]byte) uint32     { return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) }
+func be32(b [4]byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
 func secs(d time.Duration) uint32 { return uint32(d / time.Second) }
 
 func crossCheck(t *testing.T, name string, b []byte) {

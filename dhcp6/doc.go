@@ -14,6 +14,11 @@
 //
 // Strictness: Decode rejects what it cannot represent exactly (truncated
 // options, trailing bytes, containers whose inner options overrun them) so
-// that a decoded Packet re-encodes byte for byte. Kea 2.2 is more lenient and
-// silently ignores a truncated last option; see docs/compat.md.
+// that a decoded Packet re-encodes byte for byte. Kea 2.2 differs here:
+//   - it silently drops a truncated last option and trailing bytes of a
+//     message or container, where Decode fails (KindTruncatedOption,
+//     KindContainerOverrun);
+//   - its relay check (relay_info_.size() > HOP_COUNT_LIMIT before adding)
+//     lets 33 levels through; Decode stops at MaxRelays = 32.
+// Both follow from the RFC and are listed for docs/compat.md.
 package dhcp6
