@@ -86,3 +86,22 @@ func TestMultiCallBinary(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoShowsLeaseGranted(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := dispatch([]string{"nestor", "demo"}, &out, &errb); code != 0 {
+		t.Fatalf("demo exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{
+		"DHCPDISCOVER (", "DHCPOFFER (", "DHCPREQUEST (", "DHCPACK (",
+		"yiaddr=198.51.100.100",
+		"routers                  198.51.100.1",
+		"domain-name-servers      198.51.100.53, 198.51.100.54",
+		"classless-static-route   203.0.113.0/24 - 198.51.100.1",
+		"lease: 198.51.100.100 granted to 02005e100001",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
