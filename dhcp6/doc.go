@@ -20,5 +20,6 @@
 //     KindContainerOverrun);
 //   - its relay check (relay_info_.size() > HOP_COUNT_LIMIT before adding)
 //     lets 33 levels through; Decode stops at MaxRelays = 32.
-// Both follow from the RFC and are listed for docs/compat.md.
+//
+// Both are deliberate; they belong in docs/compat.md.
 package dhcp6
