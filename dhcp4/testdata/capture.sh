@@ -11,10 +11,16 @@
 # written to testdata/pcap/, then extract/main.go writes every DHCP payload
 # to testdata/golden/<client>-<n>-<msgtype>.bin.
 #
+# The golden table in golden_test.go matches the committed captures; a new
+# capture changes xids and addresses, and the table must follow.
+#
 # Needs root, iproute2, kea-dhcp4, tcpdump, dhclient, udhcpc, dhcpcd,
 # perfdhcp. Run from anywhere: bash dhcp4/testdata/capture.sh
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+# OUT: where pcap/ and golden/ go (default: beside this script). Set it to
+# try the script without replacing the committed goldens.
+OUT=${OUT:-$HERE}
 NS_SRV=n4cap-srv
 NS_CLI=n4cap-cli
 IF_SRV=n4cap-s
@@ -141,9 +147,9 @@ KEA_PID=$LAST
 wait_for "$WORK/kea.log" "DHCP4_STARTED|DHCPSRV_CFGMGR_NEW_SUBNET" 10 || exit 1
 sleep 1
 
-mkdir -p "$HERE/pcap"
+mkdir -p "$OUT/pcap" "$OUT/golden"
 start_capture() { # start_capture NAME
-    bg "$NS_SRV" tcpdump -i "$IF_SRV" -n -U -s 0 -w "$HERE/pcap/$1.pcap" 'udp and (port 67 or port 68)'
+    bg "$NS_SRV" tcpdump -i "$IF_SRV" -n -U -s 0 -w "$OUT/pcap/$1.pcap" 'udp and (port 67 or port 68)'
     TCPDUMP_PID=$LAST
     sleep 1
 }
@@ -209,6 +215,6 @@ stop_capture
 
 stop "$KEA_PID"
 log "extracting"
-rm -f "$HERE"/golden/*.bin
-cd "$HERE/../.." && go run dhcp4/testdata/extract/main.go -out dhcp4/testdata/golden dhcp4/testdata/pcap/*.pcap
+rm -f "$OUT"/golden/*.bin
+cd "$HERE/../.." && go run dhcp4/testdata/extract/main.go -out "$OUT/golden" "$OUT"/pcap/*.pcap
 log done
