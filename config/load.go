@@ -1,0 +1,137 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/nestordhcp/nestor/config/kjson"
+)
+
+// LoadOptions tune loading.
+type LoadOptions struct {
+	// Extra enables the checks of "-T": every database named must have a
+	// backend in this build.
+	Extra bool
+	// InterfaceExists overrides the system lookup Kea makes for interface
+	// names (tests use it); nil asks the system.
+	InterfaceExists func(name string) bool
+	// BaseDir resolves relative <?include?> paths (default: the working
+	// directory, as Kea).
+	BaseDir string
+}
+
+// LoadDhcp4File reads, checks and resolves a kea-dhcp4 configuration file.
+// The error, if any, is an *Error or a *kjson.Error and prints as Kea
+// prints it; warnings are what Kea would log while accepting the file.
+func LoadDhcp4File(path string) (*Dhcp4, []Warning, error) {
+	return LoadDhcp4FileWith(path, LoadOptions{})
+}
+
+// LoadDhcp4FileWith is LoadDhcp4File with options.
+func LoadDhcp4FileWith(path string, opts LoadOptions) (*Dhcp4, []Warning, error) {
+	doc, kw, err := kjson.ParseFile(path, kjson.Options{BaseDir: opts.BaseDir})
+	warns := syntaxWarnings(kw)
+	if err != nil {
+		return nil, warns, err
+	}
+	c, w, err := Dhcp4FromTree(fromKJSON(doc), opts)
+	if c != nil {
+		c.Source = path
+	}
+	return c, append(warns, w...), err
+}
+
+// ParseDhcp4 is LoadDhcp4File for a configuration held in memory (name is
+// used in positions; Kea uses "<string>" for commands).
+func ParseDhcp4(name string, data []byte, opts LoadOptions) (*Dhcp4, []Warning, error) {
+	doc, kw, err := kjson.ParseBytes(name, data, kjson.Options{BaseDir: opts.BaseDir})
+	warns := syntaxWarnings(kw)
+	if err != nil {
+		return nil, warns, err
+	}
+	c, w, err := Dhcp4FromTree(fromKJSON(doc), opts)
+	return c, append(warns, w...), err
+}
+
+// Dhcp4FromTree builds the configuration from a document already read
+// (the top-level map holding "Dhcp4", e.g. the arguments of config-set).
+func Dhcp4FromTree(doc *Node, opts LoadOptions) (*Dhcp4, []Warning, error) {
+	m, gerr := checkTop(doc, "Dhcp4", grammar4())
+	if gerr != nil {
+		return nil, nil, gerr
+	}
+	d := newDecoder(4, opts)
+	c := d.decodeDhcp4(m, doc)
+	if d.err != nil {
+		return nil, d.warnings, d.err
+	}
+	if opts.Extra {
+		if err := extraChecks4(c); err != nil {
+			return nil, d.warnings, err
+		}
+	}
+	return c, d.warnings, nil
+}
+
+func extraChecks4(c *Dhcp4) error {
+	if c.LeaseDatabase != nil {
+		if msg := MissingBackend("lease database", c.LeaseDatabase.Type); msg != "" {
+			return cfgErr(c.LeaseDatabase.pos, "%s", msg)
+		}
+	}
+	for _, db := range c.HostsDatabases {
+		if msg := MissingBackend("hosts database", db.Type); msg != "" {
+			return cfgErr(db.pos, "%s", msg)
+		}
+	}
+	if c.ConfigControl != nil {
+		for _, db := range c.ConfigControl.ConfigDatabases {
+			if msg := MissingBackend("config database", db.Type); msg != "" {
+				return cfgErr(db.pos, "%s", msg)
+			}
+		}
+	}
+	return nil
+}
+
+func syntaxWarnings(kw []kjson.Warning) []Warning {
+	var out []Warning
+	for _, w := range kw {
+		out = append(out, Warning{ID: "DHCP4_CONFIG_SYNTAX_WARNING",
+			Msg: "configuration syntax warning: " + w.String()})
+	}
+	return out
+}
+
+// CheckDhcp4File is "kea-dhcp4 -t FILE" (extra false) and "-T FILE"
+// (extra true): it loads the file, writes the warnings to stdout as log
+// lines and, on failure, the error to stderr the way Kea 2.2 does
+// ("Syntax check failed with: ..." for grammar errors, "Error encountered:
+// ..." for the others). It returns the process exit status.
+func CheckDhcp4File(path string, extra bool, stdout, stderr io.Writer) int {
+	_, warns, err := LoadDhcp4FileWith(path, LoadOptions{Extra: extra})
+	for _, w := range warns {
+		fmt.Fprintf(stdout, "WARN  [kea-dhcp4] %s\n", w)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, FormatCheckError(err))
+		var ce *Error
+		if errors.As(err, &ce) {
+			for _, n := range ce.Notes {
+				fmt.Fprintln(stdout, "ERROR [kea-dhcp4.hooks] "+n)
+			}
+		}
+		return 1
+	}
+	return 0
+}
+
+// FormatCheckError renders a load error as Kea's -t prints it on stderr.
+func FormatCheckError(err error) string {
+	var ce *Error
+	if errors.As(err, &ce) && ce.Kind == ConfigError {
+		return "Error encountered: " + ce.Error()
+	}
+	return "Syntax check failed with: " + err.Error()
+}

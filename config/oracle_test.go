@@ -1,0 +1,59 @@
+package config
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const keaExamples4 = "/usr/share/doc/kea/examples/kea4"
+
+// runKea4 runs Kea 2.2's "kea-dhcp4 -t" on path and returns whether it
+// accepted the file and its stderr (the error line).
+func runKea4(t *testing.T, path string) (bool, string) {
+	t.Helper()
+	kea, err := exec.LookPath("kea-dhcp4")
+	if err != nil {
+		t.Skip("kea-dhcp4 is not installed (apt-get install kea-dhcp4-server): no oracle")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(kea, "-t", path)
+	cmd.Env = append(os.Environ(), "KEA_PIDFILE_DIR="+dir, "KEA_LOCKFILE_DIR="+dir, "KEA_LOGGER_DESTINATION=stdout")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	return err == nil, strings.TrimSpace(stderr.String())
+}
+
+// nestorCheck4 runs our check and returns whether it accepted the file and
+// the error line it printed.
+func nestorCheck4(path string) (bool, string) {
+	var out, errb bytes.Buffer
+	rc := CheckDhcp4File(path, false, &out, &errb)
+	return rc == 0, strings.TrimSpace(errb.String())
+}
+
+// TestExamplesAgainstKea checks every example Kea ships: Nestor accepts
+// exactly the files Kea 2.2 accepts and, for the others, prints Kea's
+// error line.
+func TestExamplesAgainstKea(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(keaExamples4, "*.json"))
+	if len(files) == 0 {
+		t.Skip("Kea examples not installed (apt-get install kea-doc)")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			keaOK, keaErr := runKea4(t, f)
+			ok, msg := nestorCheck4(f)
+			if ok != keaOK {
+				t.Fatalf("accept: nestor %v, kea %v\nnestor: %s\nkea:    %s", ok, keaOK, msg, keaErr)
+			}
+			if !ok && msg != keaErr {
+				t.Errorf("error differs\nnestor: %s\nkea:    %s", msg, keaErr)
+			}
+		})
+	}
+}
