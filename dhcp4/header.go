@@ -71,7 +71,9 @@ type Packet struct {
 	// Options that do not fit in the options field then go into the file
 	// and sname fields (option overload, RFC 2131), when those fields are
 	// free (all zero, or overloaded in the decoded packet). Encode returns
-	// ErrTooBig when even that is not enough. Zero means no limit.
+	// ErrTooBig when even that is not enough. Zero means no limit. Reset,
+	// and so Decode, sets it to 0: set it on the reply being built, e.g.
+	// from the client's option 57.
 	MaxSize int
 
 	// MaxOptions caps the number of option instances Decode accepts (pads
