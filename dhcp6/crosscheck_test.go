@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/insomniacslk/dhcp/dhcpv6"
-	"github.com/insomniacslk/dhcp/iana"
 )
 
 // Cross-checks against github.com/insomniacslk/dhcp/dhcpv6, an independent
@@ -242,5 +241,3 @@ func TestCrossCheckTheirEncoding(t *testing.T) {
 		})
 	}
 }
-
-var _ = iana.StatusSuccess

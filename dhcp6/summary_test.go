@@ -1,9 +1,6 @@
 package dhcp6
 
-import (
-	"fmt"
-	"net/netip"
-)
+import "fmt"
 
 // Test summaries of a decoded packet: the fields a golden table checks,
 // in a form go-cmp diffs readably.
@@ -115,5 +112,3 @@ func summarizeIA(o Option) (iaSum, error) {
 	}
 	return s, it.Err()
 }
-
-var _ = netip.Addr{}
