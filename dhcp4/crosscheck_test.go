@@ -1,12 +1,3 @@
-//go:build crosscheck
-
-// The cross-check against github.com/insomniacslk/dhcp needs its
-// dependency github.com/u-root/uio in go.sum, which the module does not
-// list yet. Run it with a private module file that has it:
-//
-//	cp go.mod go.sum /tmp/m/ && go get -modfile=/tmp/m/go.mod github.com/insomniacslk/dhcp/dhcpv4
-//	go test -tags crosscheck -modfile=/tmp/m/go.mod ./dhcp4
-
 package dhcp4
 
 import (

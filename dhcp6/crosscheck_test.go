@@ -1,5 +1,3 @@
-//go:build crosscheck
-
 package dhcp6
 
 import (
@@ -18,13 +16,6 @@ import (
 // Cross-checks against github.com/insomniacslk/dhcp/dhcpv6, an independent
 // DHCPv6 implementation: both libraries must read the same fields from the
 // same bytes.
-//
-// Behind the crosscheck tag because go.sum lacks the library's own
-// dependencies (github.com/u-root/uio, josharian/native, pierrec/lz4).
-// Run with a scratch module file:
-//
-//	cp go.mod go.sum /tmp/m/ && go get -modfile=/tmp/m/go.mod github.com/insomniacslk/dhcp/dhcpv6
-//	go test -modfile=/tmp/m/go.mod -tags crosscheck ./dhcp6
 
 func ipString(ip net.IP) string {
 	a, ok := netip.AddrFromSlice(ip)
