@@ -113,9 +113,11 @@ func (lh *LibraryHandle) register(p Point, fn Callout) error {
 }
 
 // DeregisterCallout removes every registration of fn by this library on
-// hook; removed reports whether there was any. Functions are compared by
-// code pointer (Go functions are not comparable): two closures made from the
-// same function literal count as the same callout.
+// hook; removed reports whether there was any. Go functions are not
+// comparable, so they are compared by code pointer: this is reliable for
+// top-level functions and method expressions, not for closures (the compiler
+// may or may not give two closures of one literal the same code). To remove
+// closures, use DeregisterAllCallouts.
 func (lh *LibraryHandle) DeregisterCallout(hook string, fn Callout) (removed bool, err error) {
 	p, ok := LookupPoint(hook)
 	if !ok {
