@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 )
 
 // errNotMap is returned for a user context that is not a JSON object.
@@ -15,6 +16,9 @@ var errNotMap = errors.New("not a JSON map")
 // Element::str() produces ({ "a": 1, "b": [ 2, 3 ] }, keys sorted), so
 // that files Nestor writes match Kea's byte for byte. raw must be an object.
 func appendKeaJSON(dst []byte, raw json.RawMessage) ([]byte, error) {
+	if !utf8.Valid(raw) {
+		return dst, errors.New("not valid UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
@@ -102,8 +106,13 @@ func appendKeaString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// parseUserContext checks that s is a JSON object and returns its compact form.
+// parseUserContext checks that s is a JSON object and returns its compact
+// form. Text that is not UTF-8 is refused: encoding/json would replace
+// the bad bytes, so the lease could not be written back as it was read.
 func parseUserContext(s string) (json.RawMessage, error) {
+	if !utf8.ValidString(s) {
+		return nil, errors.New("not valid UTF-8")
+	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, []byte(s)); err != nil {
 		return nil, err

@@ -53,8 +53,8 @@ func Open6(cfg Config) (*Store6, error) {
 		format: csv.AppendLease6,
 		check:  check6,
 		tombstone: func(l *lease.Lease6) *lease.Lease6 {
-			t := *l
-			t.ValidLifetime = 0
+			t := *l // Kea zeroes both lifetimes in the deletion row
+			t.ValidLifetime, t.PreferredLifetime = 0, 0
 			return &t
 		},
 		valid:    func(l *lease.Lease6) uint32 { return l.ValidLifetime },
