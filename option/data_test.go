@@ -222,7 +222,7 @@ func TestFormatData(t *testing.T) {
 		{&Definition{Code: 15, Space: "dhcp4", Type: TypeFQDN}, "0261 2c 00", `a\,.`, ""},
 		{&Definition{Code: 77, Space: "dhcp4", Type: TypeBinary}, "1abbad", "1ABBAD", ""},
 		{&Definition{Code: 19, Space: "dhcp4", Type: TypeBoolean}, "02", "", "Invalid value 2"},
-		{&Definition{Code: 1, Space: "x", Type: TypeIPv6Prefix}, "14 20010d", "2001:d00::/20", ""},
+		{&Definition{Code: 1, Space: "x", Type: TypeIPv6Prefix}, "14 20010d", "2001::/20", ""},
 		{&Definition{Code: 1, Space: "x", Type: TypePSID}, "04 3000", "3/4", ""},
 		{&Definition{Code: 1, Space: "x", Type: TypePSID}, "04 3001", "", "invalid PSID value"},
 		{&Definition{Code: 1, Space: "x", Type: TypeUint16, Encapsulate: "isc"}, "0102 0101ff", "258", ""},

@@ -349,8 +349,9 @@ func (in dnrInstance) text(u Universe) (string, error) {
 	var sb strings.Builder
 	sb.WriteString(strconv.Itoa(int(in.prio)))
 	sb.WriteString(", ")
-	// A backslash would be unescaped once per splitting pass Kea makes.
-	if strings.ContainsRune(in.adn, '\\') {
+	// An escaped backslash would be unescaped once per splitting pass Kea
+	// makes; other escapes ("\.") pass through unchanged.
+	if strings.Contains(in.adn, `\\`) {
 		return "", errors.New(dnrPrefix(u) + "ADN cannot be written in Kea's notation")
 	}
 	sb.WriteString(escapeCSV(in.adn, ",|"))
@@ -420,6 +421,9 @@ func readDNR(u Universe, b []byte) ([]dnrInstance, error) {
 			return nil, err
 		}
 		return []dnrInstance{in}, nil
+	}
+	if len(b) == 0 {
+		return nil, errors.New(dnrPrefix(u) + "no DNR instance")
 	}
 	var out []dnrInstance
 	for len(b) > 0 {

@@ -17,9 +17,10 @@ import (
 // separators. Bytes after the defined fields of an option that
 // encapsulates a space are its sub-options and are not rendered.
 //
-// Text cannot carry leading or trailing blanks of a string value, empty
-// string fields, or the trailing NULs Kea strips from string options, so
-// those do not survive the round trip.
+// Text cannot carry the leading or trailing blanks of a string or tuple
+// (Kea trims values; FormatData leaves them out) nor the trailing NULs Kea
+// strips from string options, so those do not survive the round trip. An
+// empty field is written as a blank, which Kea reads as empty.
 func (d *Definition) FormatData(payload []byte) (string, error) {
 	return d.FormatDataIn(d.guessUniverse(), payload)
 }
@@ -32,6 +33,22 @@ func (d *Definition) FormatDataIn(u Universe, payload []byte) (string, error) {
 	fields, _, err := d.splitWire(u, payload)
 	if err != nil {
 		return "", err
+	}
+	if d.Type == TypeString && len(fields) == 1 {
+		// Kea trims the text and strips trailing NULs from the bytes:
+		// write the value both leave alone.
+		v := fields[0].b
+		for n := -1; n != len(v); {
+			n = len(v)
+			v = []byte(trim(string(v)))
+			for len(v) > 0 && v[len(v)-1] == 0 {
+				v = v[:len(v)-1]
+			}
+		}
+		if len(v) == 0 {
+			return "", errors.New("a string of blanks and NULs cannot be written in Kea's notation")
+		}
+		fields[0].b = v
 	}
 	var sb strings.Builder
 	for i, f := range fields {
@@ -270,6 +287,9 @@ func appendFieldText(sb *strings.Builder, f field, tupleLen int) error {
 	b := f.b
 	switch f.t {
 	case TypeBinary:
+		if len(b) == 0 {
+			sb.WriteByte(' ')
+		}
 		sb.WriteString(upperHex(b))
 	case TypeBoolean:
 		switch b[0] {
@@ -300,8 +320,13 @@ func appendFieldText(sb *strings.Builder, f field, tupleLen int) error {
 		if b[0] > 128 {
 			return fmt.Errorf("invalid prefix length %d", b[0])
 		}
+		// Bits past the length are not part of the prefix (Kea's
+		// readPrefix clears them).
 		var a [16]byte
 		copy(a[:], b[1:])
+		if rem := b[0] % 8; rem != 0 {
+			a[b[0]/8] &= byte(0xff << (8 - rem))
+		}
 		sb.WriteString(netip.AddrFrom16(a).String())
 		sb.WriteByte('/')
 		sb.WriteString(strconv.Itoa(int(b[0])))
@@ -322,7 +347,7 @@ func appendFieldText(sb *strings.Builder, f field, tupleLen int) error {
 		sb.WriteByte('/')
 		sb.WriteString(strconv.Itoa(int(plen)))
 	case TypeString:
-		sb.WriteString(escapeCSV(string(b), ","))
+		writeTextValue(sb, string(b))
 	case TypeFQDN:
 		name, _, err := readName(b)
 		if err != nil {
@@ -330,11 +355,23 @@ func appendFieldText(sb *strings.Builder, f field, tupleLen int) error {
 		}
 		sb.WriteString(escapeCSV(name, ","))
 	case TypeTuple:
-		sb.WriteString(escapeCSV(string(b[tupleLen:]), ","))
+		writeTextValue(sb, string(b[tupleLen:]))
 	default:
 		return fmt.Errorf("invalid data type %s in a field", f.t)
 	}
 	return nil
+}
+
+// writeTextValue writes a string or tuple value. Kea trims values, so
+// outer blanks cannot be written and are left out; an empty value is
+// written as a blank so that it still counts as a field.
+func writeTextValue(sb *strings.Builder, v string) {
+	v = trim(v)
+	if v == "" {
+		sb.WriteByte(' ')
+		return
+	}
+	sb.WriteString(escapeCSV(v, ","))
 }
 
 const hexUpper = "0123456789ABCDEF"

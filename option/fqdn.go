@@ -172,8 +172,9 @@ func decompressNames(b []byte) ([]byte, error) {
 				if next < 0 {
 					next = p + 2
 				}
-				// A pointer must point backwards; this also bounds the loop.
-				if target >= p || hops > len(b) {
+				// A pointer must point backwards, and a name has at most 127
+				// labels: both bound the work per name.
+				if target >= p || hops >= 127 {
 					return nil, errors.New("bad compression pointer")
 				}
 				hops++

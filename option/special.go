@@ -263,13 +263,28 @@ func parseClientFQDNText(d *Definition, u Universe, values []string) ([]byte, er
 }
 
 func parseClientFQDNWire(d *Definition, u Universe, b []byte) ([]byte, error) {
-	if _, err := formatClientFQDN(d, u, b); err != nil {
+	if _, err := clientFQDNText(u, b); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
+// formatClientFQDN renders the option when Kea's text can give the same
+// bytes back: not for an empty or partial name, which clients send but a
+// configuration cannot write.
 func formatClientFQDN(d *Definition, u Universe, b []byte) (string, error) {
+	text, err := clientFQDNText(u, b)
+	if err != nil {
+		return "", err
+	}
+	again, err := parseClientFQDNText(d, u, tokens(text, ',', true))
+	if err != nil || string(again) != string(b) {
+		return "", errors.New("Client FQDN option with an empty or partial name cannot be written in Kea's notation")
+	}
+	return text, nil
+}
+
+func clientFQDNText(u Universe, b []byte) (string, error) {
 	h := fqdnHeaderLen(u)
 	if len(b) < h {
 		return "", fmt.Errorf("truncated Client FQDN option of %d bytes", len(b))
