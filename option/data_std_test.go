@@ -118,4 +118,3 @@ func TestStandardRoundTrip(t *testing.T) {
 		}
 	}
 }
-
