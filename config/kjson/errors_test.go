@@ -339,3 +339,15 @@ func TestErrorFields(t *testing.T) {
 		t.Errorf("msg %q", ke.Msg)
 	}
 }
+
+func TestDisableIncludes(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"p.json": `"a": 1`})
+	_, _, err := ParseBytes("<string>", []byte(`{<?include "p.json"?>}`), Options{BaseDir: dir, DisableIncludes: true})
+	if !errors.Is(err, ErrIncludesDisabled) || err.Error() != "Can't open include file p.json" {
+		t.Fatalf("got %v", err)
+	}
+	e, _, err := ParseBytes("<string>", []byte(`{<?include "p.json"?>}`), Options{BaseDir: dir})
+	if err != nil || e.String() != `{ "a": 1 }` {
+		t.Fatalf("with includes: %v %v", e, err)
+	}
+}

@@ -22,6 +22,8 @@ type includer struct {
 	baseDir string
 	budget  int64 // bytes still allowed
 	limit   int64
+	// disabled refuses includes; ParseFile still reads the main file.
+	disabled bool
 }
 
 // readFile reads path (relative to baseDir when set, else to the working
@@ -71,6 +73,9 @@ func (l *lexer) pushInclude(name string) *Error {
 	at := Pos{File: l.file, Line: l.dirLine, Col: l.dirCol}
 	if len(l.stack) > maxIncludeStack {
 		return &Error{Pos: at, Style: NoPos, Msg: "Too many nested include."}
+	}
+	if l.inc.disabled {
+		return &Error{Pos: at, Style: NoPos, Msg: "Can't open include file " + name, Err: ErrIncludesDisabled}
 	}
 	src, id, err := l.inc.readFile(name)
 	switch {

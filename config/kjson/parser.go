@@ -18,6 +18,8 @@ var (
 	ErrTooLarge    = errors.New("kjson: input too large")
 	ErrTooDeep     = errors.New("kjson: nesting too deep")
 	ErrIncludeLoop = errors.New("kjson: include loop")
+
+	ErrIncludesDisabled = errors.New("kjson: includes disabled")
 )
 
 // Options tune a parse. The zero value reads like Kea's daemons do, within
@@ -35,6 +37,10 @@ type Options struct {
 	// BaseDir, when set, is the directory relative include paths are
 	// resolved from; Kea (and the zero value) uses the working directory.
 	BaseDir string
+	// DisableIncludes makes every <?include?> directive fail with "Can't
+	// open include file NAME" (cause ErrIncludesDisabled), for text that
+	// does not come from the administrator's files.
+	DisableIncludes bool
 	// AnyTopLevel accepts any value as the document. By default it must be
 	// a map, as for every Kea daemon ("syntax error, unexpected [,
 	// expecting {").
@@ -126,7 +132,7 @@ func newIncluder(opts Options) *includer {
 	if limit <= 0 {
 		limit = DefaultMaxBytes
 	}
-	return &includer{baseDir: opts.BaseDir, budget: limit, limit: limit}
+	return &includer{baseDir: opts.BaseDir, budget: limit, limit: limit, disabled: opts.DisableIncludes}
 }
 
 func parse(name, src string, id fileID, in *includer, opts Options) (*Element, []Warning, error) {
@@ -163,6 +169,9 @@ type parser struct {
 	elems    int
 	maxElems int
 	slab     []Element
+	bodies   []mapBody
+	entries  []Entry    // scratch stack of the open maps' entries
+	items    []*Element // scratch stack of the open lists' items
 }
 
 func (p *parser) document() (*Element, *Error) {
@@ -275,20 +284,20 @@ func (p *parser) mapValue(open token) (*Element, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	body := &mapBody{}
-	m.m = body
 	t, err := p.lx.next()
 	if err != nil {
 		return nil, err
 	}
 	if t.kind == tRBrace {
-		m.Pos = closePos(m.Pos, t.pos)
-		p.depth--
-		return m, nil
+		return p.closeMap(m, len(p.entries), nil, t), nil
 	}
 	if t.kind != tString {
 		return nil, unexpected(t, "}")
 	}
+	// Entries collect on the shared scratch stack above base and are
+	// copied out once the map is closed, so each map costs one slice.
+	base := len(p.entries)
+	var index map[string]int // for duplicate checks in big maps
 	for {
 		key := t // a string token
 		if t, err = p.lx.next(); err != nil {
@@ -307,13 +316,37 @@ func (p *parser) mapValue(open token) (*Element, *Error) {
 			return nil, err
 		}
 		en := Entry{Key: key.str, KeyPos: key.pos, Value: v}
-		if i := body.find(key.str); i >= 0 {
-			if err := p.duplicate(en, body.entries[i]); err != nil {
+		cur := p.entries[base:]
+		i := -1
+		if index != nil {
+			if j, ok := index[key.str]; ok {
+				i = j
+			}
+		} else {
+			for j := range cur {
+				if cur[j].Key == key.str {
+					i = j
+					break
+				}
+			}
+		}
+		if i >= 0 {
+			if err := p.duplicate(en, cur[i]); err != nil {
 				return nil, err
 			}
-			body.entries[i] = en
+			cur[i] = en
 		} else {
-			body.add(en)
+			p.entries = append(p.entries, en)
+			n := len(p.entries) - base
+			switch {
+			case index != nil:
+				index[key.str] = n - 1
+			case n > smallMap:
+				index = make(map[string]int, 2*n)
+				for j, x := range p.entries[base:] {
+					index[x.Key] = j
+				}
+			}
 		}
 		// After a value: "}" ends the map, "," followed by a key goes on,
 		// any other "," is extraneous.
@@ -323,9 +356,7 @@ func (p *parser) mapValue(open token) (*Element, *Error) {
 	after:
 		switch t.kind {
 		case tRBrace:
-			m.Pos = closePos(m.Pos, t.pos)
-			p.depth--
-			return m, nil
+			return p.closeMap(m, base, index, t), nil
 		case tComma:
 			comma := t
 			if t, err = p.lx.next(); err != nil {
@@ -344,6 +375,25 @@ func (p *parser) mapValue(open token) (*Element, *Error) {
 	}
 }
 
+func (p *parser) closeMap(m *Element, base int, index map[string]int, t token) *Element {
+	if len(p.bodies) == 0 {
+		p.bodies = make([]mapBody, 64)
+	}
+	body := &p.bodies[0]
+	p.bodies = p.bodies[1:]
+	if n := len(p.entries) - base; n > 0 {
+		body.entries = make([]Entry, n)
+		copy(body.entries, p.entries[base:])
+		clear(p.entries[base:])
+		p.entries = p.entries[:base]
+	}
+	body.index = index
+	m.m = body
+	m.Pos = closePos(m.Pos, t.pos)
+	p.depth--
+	return m
+}
+
 func (p *parser) listValue(open token) (*Element, *Error) {
 	if err := p.enter(open); err != nil {
 		return nil, err
@@ -357,30 +407,27 @@ func (p *parser) listValue(open token) (*Element, *Error) {
 		return nil, err
 	}
 	if t.kind == tRBracket {
-		l.Pos = closePos(l.Pos, t.pos)
-		p.depth--
-		return l, nil
+		return p.closeList(l, len(p.items), t), nil
 	}
 	if !isValueStart(t.kind) {
 		return nil, unexpected(t, "]")
 	}
+	base := len(p.items)
 	for {
-		p.path = append(p.path, pathElem{idx: len(l.list)})
+		p.path = append(p.path, pathElem{idx: len(p.items) - base})
 		v, err := p.value(t)
 		p.path = p.path[:len(p.path)-1]
 		if err != nil {
 			return nil, err
 		}
-		l.list = append(l.list, v)
+		p.items = append(p.items, v)
 		if t, err = p.lx.next(); err != nil {
 			return nil, err
 		}
 	after:
 		switch t.kind {
 		case tRBracket:
-			l.Pos = closePos(l.Pos, t.pos)
-			p.depth--
-			return l, nil
+			return p.closeList(l, base, t), nil
 		case tComma:
 			comma := t
 			if t, err = p.lx.next(); err != nil {
@@ -394,6 +441,18 @@ func (p *parser) listValue(open token) (*Element, *Error) {
 			return nil, unexpected(t, "]")
 		}
 	}
+}
+
+func (p *parser) closeList(l *Element, base int, t token) *Element {
+	if n := len(p.items) - base; n > 0 {
+		l.list = make([]*Element, n)
+		copy(l.list, p.items[base:])
+		clear(p.items[base:])
+		p.items = p.items[:base]
+	}
+	l.Pos = closePos(l.Pos, t.pos)
+	p.depth--
+	return l
 }
 
 // pathString renders the current path in Kea's simplified notation.
