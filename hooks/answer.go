@@ -55,20 +55,24 @@ func ParseAnswer(resp json.RawMessage) (code int, text string, args json.RawMess
 func ParseCommand(command json.RawMessage) (name string, args json.RawMessage, err error) {
 	command = bytes.TrimSpace(command)
 	if len(command) == 0 || bytes.Equal(command, []byte("null")) {
+		//lint:ignore ST1005 Kea's exact text
 		return "", nil, errors.New("No command specified")
 	}
 	var m map[string]json.RawMessage
 	if command[0] != '{' || json.Unmarshal(command, &m) != nil {
+		//lint:ignore ST1005 Kea's exact text
 		return "", nil, errors.New("Invalid command Element specified, expected map")
 	}
 	cmd, ok := m["command"]
 	if !ok {
+		//lint:ignore ST1005 Kea's exact text
 		return "", nil, errors.New("Invalid answer specified, does not contain mandatory 'command'")
 	}
 	for k := range m {
 		switch k {
 		case "command", "arguments", "service", "remote-address":
 		default:
+			//lint:ignore ST1005 Kea's exact text
 			return "", nil, fmt.Errorf("Received command contains unsupported parameter '%s'", k)
 		}
 	}

@@ -179,3 +179,5 @@ func eventsEqual(t *testing.T, got, want []string) {
 		t.Errorf("events:\n got %q\nwant %q", got, want)
 	}
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

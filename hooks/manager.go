@@ -287,6 +287,8 @@ func (m *Manager) serverHandle(idx int) *LibraryHandle {
 
 // ErrLoadFailed is matched (errors.Is) by the error of a failed
 // LoadLibraries; its text is Kea's.
+//
+//lint:ignore ST1005 Kea's exact text
 var ErrLoadFailed = errors.New("One or more hook libraries failed to load")
 
 // LoadError is returned by LoadLibraries. Its text is exactly Kea's "One or
