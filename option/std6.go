@@ -73,10 +73,11 @@ var std6Configurable = []Definition{
 	// RFC 6422
 	{Code: 66, Name: "rsoo", Type: TypeEmpty, Encapsulate: SpaceRSOO},
 	// RFC 6603
-	// Kea 2.6 defines pd-exclude as ipv6-prefix and builds it with a class of
-	// its own; the ARM says binary, which is also the honest wire layout
-	// (prefix-len, then the excluded bits relative to the delegated prefix).
-	{Code: 67, Name: "pd-exclude", Type: TypeBinary},
+	// The ARM says binary; Kea defines pd-exclude as ipv6-prefix and accepts
+	// "2001:db8::/64" in option-data, so Nestor does too (drop-in). The server
+	// builds the real payload (RFC 6603: prefix-len, then the excluded bits
+	// relative to the delegated prefix) from a pd-pool's excluded-prefix.
+	{Code: 67, Name: "pd-exclude", Type: TypeIPv6Prefix},
 	// RFC 6731
 	{Code: 74, Name: "rdnss-selection", Type: TypeRecord, RecordTypes: []DataType{TypeIPv6Address, TypeUint8, TypeFQDN}, Array: true},
 	// RFC 6939

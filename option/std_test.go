@@ -40,6 +40,9 @@ var armDeviations = map[string]string{
 	// The ARM's DHCPv6 DOCSIS table repeats the DHCPv4 one; Kea's DHCPv6
 	// set has device-type at 2 and tftp-servers at 32.
 	"v6 vendor-4491 tftp-servers/2": "v6 vendor-4491 device-type/2",
+	// Kea defines pd-exclude as ipv6-prefix and accepts prefixes in
+	// option-data; the server builds the RFC 6603 payload itself.
+	"v6 dhcp6 pd-exclude/67/binary": "v6 dhcp6 pd-exclude/67/ipv6-prefix",
 }
 
 // armPlacement moves ARM rows to the space where Kea defines the option:
@@ -626,10 +629,6 @@ func kea22Expect(p keaProbe) string {
 		if strings.Contains(p.key, " data") {
 			return keaUndefined
 		}
-	}
-	// Kea defines pd-exclude as ipv6-prefix, the ARM (and Nestor) as binary.
-	if p.u == V6 && p.def.Space == SpaceDHCP6 && p.def.Code == 67 && strings.Contains(p.key, " data+ ") {
-		return keaInvalid
 	}
 	return p.want
 }
