@@ -14,17 +14,17 @@ import "strings"
 type valKind uint8
 
 const (
-	vInt    valKind = iota // integer
-	vFloat                 // floating point (Kea's grammar takes no integer here)
-	vBool                  // boolean
-	vString                // constant string
-	vEnum                  // constant string from a fixed set the grammar checks
-	vMap                   // map described by Sub
-	vMaps                  // list of maps described by Sub
-	vStrings               // list of strings
-	vUserMap               // any JSON map (user-context, parameters)
-	vAny                   // any JSON value
-	vReplaceName           // ddns-replace-client-name: enum, booleans refused with a message
+	vInt         valKind = iota // integer
+	vFloat                      // floating point (Kea's grammar takes no integer here)
+	vBool                       // boolean
+	vString                     // constant string
+	vEnum                       // constant string from a fixed set the grammar checks
+	vMap                        // map described by Sub
+	vMaps                       // list of maps described by Sub
+	vStrings                    // list of strings
+	vUserMap                    // any JSON map (user-context, parameters)
+	vAny                        // any JSON value
+	vReplaceName                // ddns-replace-client-name: enum, booleans refused with a message
 )
 
 // keySpec describes one key of a map.

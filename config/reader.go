@@ -147,4 +147,3 @@ func (r *reader) keyPos(key string) Pos {
 func (r *reader) errorf(at Pos, format string, args ...any) {
 	r.fail(cfgErr(at, format, args...))
 }
-
