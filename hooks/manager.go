@@ -93,7 +93,7 @@ type loadedLibrary struct {
 
 // Manager is the hooks manager of one daemon: the loaded libraries, their
 // callouts and command handlers, the parking lots and the callout-handle
-// pool.
+// pool. Make one with NewManager; the zero Manager is not usable.
 //
 // Concurrency: CalloutsPresent, Call, AcquireHandle, Release, Park and the
 // command methods may be called from any goroutine. LoadLibraries,
