@@ -44,9 +44,10 @@ func ParseRecordTypes(s string) ([]DataType, error) {
 // ValidateDefinition checks an option-def entry of universe u as Kea's
 // option-def parser does: code range (PAD/END in "dhcp4", 0 in "dhcp6"),
 // name and space syntax, the type and record fields, array and
-// encapsulation rules, and that it does not redefine a standard option of
-// "dhcp4"/"dhcp6" held in std (option 43 in "dhcp4" excepted: Kea's
-// definition of it is only a last resort). std may be nil.
+// encapsulation rules, and, when std is not nil, that it does not redefine
+// an option Kea refuses to redefine (see IsStandard: the top-level spaces,
+// the relay agent and s46 spaces; option 43 in "dhcp4" excepted, as Kea's
+// definition of it is only a last resort).
 func ValidateDefinition(u Universe, d *Definition, std *DefSet) error {
 	switch {
 	case u == V4 && d.Space == "dhcp4" && d.Code == 0:
@@ -84,11 +85,11 @@ func ValidateDefinition(u Universe, d *Definition, std *DefSet) error {
 			return fmt.Errorf("option must not encapsulate an option space it belongs to: '%s.%s' is set to encapsulate '%s'", d.Space, d.Name, d.Space)
 		}
 	}
-	if std != nil && d.Space == topSpace(u) {
-		if std.Lookup(d.Space, d.Code) != nil && !(u == V4 && d.Code == 43) {
+	if std != nil {
+		if IsStandard(u, d.Space, d.Code) {
 			return fmt.Errorf("unable to override definition of option '%d' in standard option space '%s'", d.Code, d.Space)
 		}
-		if sd := std.LookupName(d.Space, d.Name); sd != nil && !(u == V4 && sd.Code == 43) {
+		if IsStandardName(u, d.Space, d.Name) {
 			return fmt.Errorf("unable to override definition of option '%s' in standard option space '%s'", d.Name, d.Space)
 		}
 	}
