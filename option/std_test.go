@@ -450,7 +450,8 @@ func TestStandardCounts(t *testing.T) {
 }
 
 func TestStandardSharedAndCloned(t *testing.T) {
-	if StandardV4() != StandardV4() || StandardV6() != StandardV6() {
+	first4, first6 := StandardV4(), StandardV6()
+	if StandardV4() != first4 || StandardV6() != first6 {
 		t.Fatal("standard sets are rebuilt on each call")
 	}
 	if Standard(V4) != StandardV4() || Standard(V6) != StandardV6() {
