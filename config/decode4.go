@@ -125,7 +125,7 @@ func (d *decoder) decodeDhcp4(m *Node, top *Node) *Dhcp4 {
 		c.Reservations = d.readReservations4(v, nil, c.Defs)
 	}
 	if v := m.Get("shared-networks"); v != nil && !d.failed() {
-		c.SharedNetworks = d.readSharedNetworks4(v, c)
+		c.SharedNetworks = d.readSharedNetworks4(v, m.entry("shared-networks").KeyPos.Start, c)
 	}
 	if v := m.Get("subnet4"); v != nil && !d.failed() {
 		c.Subnets = d.readSubnets4(v, nil, c)

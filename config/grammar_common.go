@@ -26,15 +26,19 @@ func optionDefSpec() *mapSpec {
 }
 
 func hooksLibrarySpec() *mapSpec {
-	return newMap("hooks-libraries", withComment(
+	m := newMap("hooks-libraries", withComment(
 		kString("library"), kUser("parameters"),
 	)...).nonEmpty(", expecting library or parameters or constant string").require("library")
+	m.LaterExpect = `, expecting "," or }`
+	return m
 }
 
 func outputOptionsSpec() *mapSpec {
-	return newMap("output-options",
+	m := newMap("output-options",
 		kString("output"), kBool("flush"), kInt("maxsize"), kInt("maxver"), kString("pattern"),
 	).closed("").nonEmpty("")
+	m.LaterExpect = `, expecting "," or }`
+	return m
 }
 
 func loggerSpec() *mapSpec {
@@ -164,7 +168,7 @@ func globalCommonKeys() []keySpec {
 		kString("server-tag"),
 		kInt("decline-probation-period"),
 		kInt("statistic-default-sample-count"), kInt("statistic-default-sample-age"),
-		kStrings("host-reservation-identifiers"),
+		keySpec{Name: "host-reservation-identifiers", Kind: vIdentList, Enum: hostIdentifierNames},
 		kBool("ip-reservations-unique"), kBool("reservations-lookup-first"),
 		kBool("early-global-reservations-lookup"),
 		kInt("parked-packet-limit"),

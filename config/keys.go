@@ -25,6 +25,7 @@ const (
 	vUserMap                    // any JSON map (user-context, parameters)
 	vAny                        // any JSON value
 	vReplaceName                // ddns-replace-client-name: enum, booleans refused with a message
+	vIdentList                  // host-reservation-identifiers: list of identifier keywords
 )
 
 // keySpec describes one key of a map.
@@ -43,6 +44,10 @@ type mapSpec struct {
 	// is "syntax error, unexpected constant string" followed by Expect.
 	Closed bool
 	Expect string
+	// LaterExpect, when set, is the bison message tail for an unknown key
+	// that is not the map's first: some of Kea's map rules only catch an
+	// unknown keyword in first position.
+	LaterExpect string
 	// NonEmpty maps cannot be {} ("syntax error, unexpected }" + EmptyExpect).
 	NonEmpty    bool
 	EmptyExpect string
@@ -123,6 +128,9 @@ func checkMap(n *Node, spec *mapSpec, at Pos) *Error {
 		e := &n.Entries[i]
 		ks := spec.key(e.Key)
 		if ks == nil && !spec.AnyKeys {
+			if spec.LaterExpect != "" && i > 0 {
+				return syntaxErr(e.KeyPos, "syntax error, unexpected constant string%s", spec.LaterExpect)
+			}
 			if spec.Closed {
 				return syntaxErr(e.KeyPos, "syntax error, unexpected constant string%s", spec.Expect)
 			}
@@ -235,6 +243,25 @@ func checkValue(e *Entry, ks *keySpec) *Error {
 			}
 			if err := checkMap(it, ks.Sub, it.Pos()); err != nil {
 				return err
+			}
+		}
+	case vIdentList:
+		if v.Kind != KindList {
+			return unexpected(v, ", expecting [")
+		}
+		for i, it := range v.Items {
+			ok := it.Kind == KindString
+			if ok {
+				ok = false
+				for _, a := range ks.Enum {
+					ok = ok || it.Str == a
+				}
+			}
+			if !ok {
+				if i == 0 {
+					return unexpected(it, "")
+				}
+				return unexpected(it, ", expecting \",\" or ]")
 			}
 		}
 	case vStrings:

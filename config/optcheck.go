@@ -110,7 +110,7 @@ func (d *decoder) resolveOptions(list []*OptionData, defs *option.DefSet) {
 				if od.Code.Set {
 					code = int(od.Code.V)
 				}
-				d.fail(cfgErr(od.pos, "definition for the option '%s.%s' having code '%d' does not exist", od.Space, od.Name.V, code))
+				d.fail(cfgErr(od.namePos, "definition for the option '%s.%s' having code '%d' does not exist", od.Space, od.Name.V, code))
 				return
 			}
 			if od.Code.Set && def.Code != od.Code.V {
@@ -128,7 +128,7 @@ func (d *decoder) resolveOptions(list []*OptionData, defs *option.DefSet) {
 			}
 			b, err := option.DecodeHexData(od.Data)
 			if err != nil {
-				d.fail(cfgErr(od.pos, "option data is not a valid string of hexadecimal digits: %s", od.Data))
+				d.fail(cfgErr(od.dataPos, "option data is not a valid string of hexadecimal digits: %s", od.Data))
 				return
 			}
 			od.Payload = b
@@ -144,7 +144,7 @@ func (d *decoder) resolveOptions(list []*OptionData, defs *option.DefSet) {
 		if !csv {
 			b, err := option.DecodeHexData(od.Data)
 			if err != nil {
-				d.fail(cfgErr(od.pos, "option data is not a valid string of hexadecimal digits: %s", od.Data))
+				d.fail(cfgErr(od.dataPos, "option data is not a valid string of hexadecimal digits: %s", od.Data))
 				return
 			}
 			od.Payload = b
@@ -152,7 +152,7 @@ func (d *decoder) resolveOptions(list []*OptionData, defs *option.DefSet) {
 		}
 		b, err := def.ParseDataIn(u, od.Data, true)
 		if err != nil {
-			d.fail(cfgErr(od.pos, "option data does not match option definition (space: %s, code: %d): %v", od.Space, def.Code, err))
+			d.fail(cfgErr(od.dataPos, "option data does not match option definition (space: %s, code: %d): %v", od.Space, def.Code, err))
 			return
 		}
 		od.Payload = b

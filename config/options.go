@@ -17,6 +17,10 @@ type OptionData struct {
 	// UserContext includes "comment" as Kea stores it.
 	UserContext *Node
 
+	// Positions of the name, code and data values, where Kea reports
+	// problems with them.
+	namePos, codePos, dataPos Pos
+
 	// Def is the definition the entry was checked against (nil for a code
 	// without definition, given as hex).
 	Def *option.Definition
@@ -66,7 +70,7 @@ func (d *decoder) readOptionDataList(r *reader) []*OptionData {
 			}
 			if c.Int < 0 || c.Int > max {
 				// Kea's wording for an out-of-range code.
-				rr.errorf(it.Pos(), "invalid option code '%d', it must not be greater than '%d'", c.Int, max)
+				rr.errorf(c.Pos(), "invalid option code '%d', it must not be greater than '%d'", c.Int, max)
 			} else {
 				od.Code = Some(uint16(c.Int))
 			}
@@ -83,6 +87,7 @@ func (d *decoder) readOptionDataList(r *reader) []*OptionData {
 		rr.bool("always-send", &as)
 		rr.bool("never-send", &ns)
 		od.AlwaysSend, od.NeverSend = as.V, ns.V
+		od.namePos, od.codePos, od.dataPos = rr.pos("name"), rr.pos("code"), rr.pos("data")
 		od.UserContext = rr.userContext()
 		if rr.err == nil && !od.Name.Set && !od.Code.Set {
 			rr.errorf(it.Pos(), "option data configuration requires one of 'code' or 'name' parameters to be specified")

@@ -38,8 +38,17 @@ func subnetID(s *Subnet4) uint32 {
 	return s.ID
 }
 
+// hostLabel is how Kea names a host in CfgHosts errors (its quotes
+// included, unbalanced as they are).
 func hostLabel(h *Reservation4) string {
-	return h.IdentifierType + " '" + h.Identifier + "'"
+	hw, duid := "(null)", "(null)"
+	switch h.IdentifierType {
+	case "hw-address":
+		hw = identifierText(h)
+	case "duid":
+		duid = identifierText(h)
+	}
+	return "HW address '" + hw + " and DUID '" + duid + "'"
 }
 
 func (d *decoder) readReservation4(it *Node, s *Subnet4, defs *option.DefSet) *Reservation4 {

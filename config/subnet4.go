@@ -9,7 +9,7 @@ import (
 
 // readSharedNetworks4 reads shared-networks; their subnets are parsed as
 // part of each network (and so get auto ids before top-level subnets).
-func (d *decoder) readSharedNetworks4(l *Node, c *Dhcp4) []*SharedNetwork4 {
+func (d *decoder) readSharedNetworks4(l *Node, at Pos, c *Dhcp4) []*SharedNetwork4 {
 	var out []*SharedNetwork4
 	names := map[string]bool{}
 	for _, it := range l.Items {
@@ -24,7 +24,7 @@ func (d *decoder) readSharedNetworks4(l *Node, c *Dhcp4) []*SharedNetwork4 {
 			r.errorf(r.pos("name"), "Shared-network with subnets is missing mandatory 'name' parameter")
 		}
 		if r.err == nil && names[name.V] {
-			r.errorf(it.Pos(), "duplicate network '%s' found in the configuration", name.V)
+			r.errorf(at, "duplicate network '%s' found in the configuration", name.V)
 		}
 		if r.err != nil {
 			d.fail(r.err)
