@@ -19,6 +19,13 @@ type LoadOptions struct {
 	// BaseDir resolves relative <?include?> paths (default: the working
 	// directory, as Kea).
 	BaseDir string
+	// MaxBytes bounds the size of the file and its includes (0: kjson's
+	// default).
+	MaxBytes int64
+}
+
+func (o LoadOptions) kjson() kjson.Options {
+	return kjson.Options{BaseDir: o.BaseDir, MaxBytes: o.MaxBytes}
 }
 
 // LoadDhcp4File reads, checks and resolves a kea-dhcp4 configuration file.
@@ -30,7 +37,7 @@ func LoadDhcp4File(path string) (*Dhcp4, []Warning, error) {
 
 // LoadDhcp4FileWith is LoadDhcp4File with options.
 func LoadDhcp4FileWith(path string, opts LoadOptions) (*Dhcp4, []Warning, error) {
-	doc, kw, err := kjson.ParseFile(path, kjson.Options{BaseDir: opts.BaseDir})
+	doc, kw, err := kjson.ParseFile(path, opts.kjson())
 	warns := syntaxWarnings(kw)
 	if err != nil {
 		return nil, warns, err
@@ -45,7 +52,7 @@ func LoadDhcp4FileWith(path string, opts LoadOptions) (*Dhcp4, []Warning, error)
 // ParseDhcp4 is LoadDhcp4File for a configuration held in memory (name is
 // used in positions; Kea uses "<string>" for commands).
 func ParseDhcp4(name string, data []byte, opts LoadOptions) (*Dhcp4, []Warning, error) {
-	doc, kw, err := kjson.ParseBytes(name, data, kjson.Options{BaseDir: opts.BaseDir})
+	doc, kw, err := kjson.ParseBytes(name, data, opts.kjson())
 	warns := syntaxWarnings(kw)
 	if err != nil {
 		return nil, warns, err
