@@ -1,8 +1,11 @@
-package main
+package nestorcmd
 
 import (
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/nestordhcp/nestor/hooks"
 
 	"github.com/nestordhcp/nestor/internal/cli"
 	"github.com/nestordhcp/nestor/internal/version"
@@ -40,11 +43,23 @@ func runDaemon(prog string, spec cli.DaemonSpec, args []string, stdout, stderr i
 		fmt.Fprint(stdout, version.Extended())
 		return 0
 	case cli.ModeReport:
-		fmt.Fprint(stdout, version.Report())
+		fmt.Fprint(stdout, report())
 		return 0
 	}
 	fmt.Fprintf(stderr, "%s: not built yet: %s\n", prog, modeWork(a.Mode))
 	return 1
+}
+
+// report is the -W build report: the version report and the hook libraries
+// compiled into this binary.
+func report() string {
+	var b strings.Builder
+	b.WriteString(version.Report())
+	b.WriteString("  Hook libraries:\n")
+	for _, name := range hooks.LibraryNames() {
+		b.WriteString("    " + name + "\n")
+	}
+	return b.String()
 }
 
 func modeWork(m cli.Mode) string {

@@ -1,4 +1,4 @@
-package main
+package nestorcmd
 
 import (
 	"bytes"
@@ -58,7 +58,7 @@ func TestMultiCallBinary(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "nestor")
-	build := exec.Command("go", "build", "-o", bin, ".")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/nestor")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
