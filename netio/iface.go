@@ -12,7 +12,7 @@ import (
 type Iface struct {
 	Index int
 	Name  string
-	MAC   MAC  // zero when the link has no 6-byte hardware address
+	MAC   MAC // zero when the link has no 6-byte hardware address
 	MTU   int
 	Flags IfaceFlags
 	// Addrs4 and Addrs6 are the interface's addresses in the order the

@@ -1,0 +1,37 @@
+package netio
+
+// sendOne sends one packet without building a slice on the heap.
+func sendOne(c Conn, p *Packet) error {
+	switch c := c.(type) {
+	case *RawConn4:
+		return c.Send(p)
+	case *UDPConn4:
+		return c.Send(p)
+	case *UDPConn6:
+		return c.Send(p)
+	}
+	one := []*Packet{p}
+	_, err := c.WriteBatch(one)
+	return err
+}
+
+// Send sends one packet (see WriteBatch).
+func (c *RawConn4) Send(p *Packet) error {
+	one := [1]*Packet{p}
+	_, err := c.WriteBatch(one[:])
+	return err
+}
+
+// Send sends one packet (see WriteBatch).
+func (c *UDPConn4) Send(p *Packet) error {
+	one := [1]*Packet{p}
+	_, err := c.WriteBatch(one[:])
+	return err
+}
+
+// Send sends one packet (see WriteBatch).
+func (c *UDPConn6) Send(p *Packet) error {
+	one := [1]*Packet{p}
+	_, err := c.WriteBatch(one[:])
+	return err
+}
