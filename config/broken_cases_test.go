@@ -101,4 +101,6 @@ var brokenCases = []struct{ name, want string }{
 	{"unknown-sanity-checks", ""},
 	{"unknown-shared-network", ""},
 	{"unknown-subnet", ""},
+	{"probe-client-classes__client-class", ""},
+	{"probe-lease-database__readonly", ""},
 }

@@ -42,7 +42,7 @@ func reservation4Spec() *mapSpec {
 }
 
 func clientClass4Spec() *mapSpec {
-	return newMap("client-classes", withComment(
+	m := newMap("client-classes", withComment(
 		kString("name"), kString("test"), kString("template-test"), // template-test: 2.6
 		kBool("only-if-required"),
 		kMaps("option-def", optionDefSpec()), kMaps("option-data", optionDataSpec()),
@@ -50,6 +50,8 @@ func clientClass4Spec() *mapSpec {
 		kInt("valid-lifetime"), kInt("min-valid-lifetime"), kInt("max-valid-lifetime"),
 		kInt("offer-lifetime"), // 2.6
 	)...).require("name")
+	m.Tokens = map[string]bool{"client-class": true}
+	return m
 }
 
 func subnet4Spec() *mapSpec {

@@ -65,6 +65,14 @@ func databaseSpec(name string) *mapSpec {
 	).nonEmpty("").require("type")
 }
 
+// leaseDatabaseSpec is databaseSpec without "readonly", which Kea takes
+// for host databases only.
+func leaseDatabaseSpec() *mapSpec {
+	m := databaseSpec("lease-database")
+	delete(m.keys, "readonly")
+	return m
+}
+
 func controlSocketSpec() *mapSpec {
 	return newMap("control-socket", withComment(
 		kString("socket-type"), kString("socket-name"),
@@ -154,7 +162,7 @@ func globalCommonKeys() []keySpec {
 		kMaps("option-data", optionDataSpec()),
 		kMaps("hooks-libraries", hooksLibrarySpec()),
 		kMaps("loggers", loggerSpec()),
-		kMap("lease-database", databaseSpec("lease-database")),
+		kMap("lease-database", leaseDatabaseSpec()),
 		kMap("hosts-database", databaseSpec("hosts-database")),
 		kMaps("hosts-databases", databaseSpec("hosts-database")),
 		kMap("control-socket", controlSocketSpec()),

@@ -53,7 +53,11 @@ type mapSpec struct {
 	EmptyExpect string
 	// AnyKeys accepts keys not in the table with any value
 	// (dhcp-queue-control takes custom queue parameters).
-	AnyKeys  bool
+	AnyKeys bool
+	// Tokens are keys Kea's lexer reads as keywords in this map although
+	// its grammar does not take them here: "syntax error, unexpected KEY,
+	// expecting }".
+	Tokens   map[string]bool
 	Required []string
 	keys     map[string]*keySpec
 }
@@ -127,6 +131,9 @@ func checkMap(n *Node, spec *mapSpec, at Pos) *Error {
 	for i := range n.Entries {
 		e := &n.Entries[i]
 		ks := spec.key(e.Key)
+		if ks == nil && spec.Tokens[e.Key] {
+			return syntaxErr(e.KeyPos, "syntax error, unexpected %s, expecting }", e.Key)
+		}
 		if ks == nil && !spec.AnyKeys {
 			if spec.LaterExpect != "" && i > 0 {
 				return syntaxErr(e.KeyPos, "syntax error, unexpected constant string%s", spec.LaterExpect)
