@@ -2,6 +2,7 @@ package netio
 
 import (
 	"sync/atomic"
+	"time"
 )
 
 // Conn is one open DHCP socket.
@@ -19,6 +20,9 @@ type Conn interface {
 	WriteBatch(pkts []*Packet) (int, error)
 	Spec() SocketSpec
 	Stats() ConnStats
+	// SetReadDeadline makes a blocked ReadBatch return
+	// os.ErrDeadlineExceeded at t (zero: no deadline).
+	SetReadDeadline(t time.Time) error
 	Close() error
 }
 

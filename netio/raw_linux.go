@@ -178,10 +178,7 @@ func (c *RawConn4) WriteBatch(pkts []*Packet) (int, error) {
 			}
 			b.setBuf(n, frame)
 			sll := unix.RawSockaddrLinklayer{Family: unix.AF_PACKET, Protocol: htons(unix.ETH_P_IP), Ifindex: int32(c.spec.Iface.Index), Halen: 6}
-			dst := p.DstMAC
-			if dst.IsZero() {
-				dst = BroadcastMAC
-			}
+			dst := dstMAC(p)
 			copy(sll.Addr[:], dst[:])
 			b.setName(n, unsafe.Pointer(&sll), unix.SizeofSockaddrLinklayer)
 			b.setControl(n, 0)
@@ -212,6 +209,14 @@ func (c *RawConn4) WriteBatch(pkts []*Packet) (int, error) {
 	return sent, nil
 }
 
+// dstMAC is the frame's destination: DstMAC, or broadcast when unset.
+func dstMAC(p *Packet) MAC {
+	if p.DstMAC.IsZero() {
+		return BroadcastMAC
+	}
+	return p.DstMAC
+}
+
 func (c *RawConn4) source(p *Packet) netip.AddrPort {
 	a, port := p.Src.Addr(), p.Src.Port()
 	if !a.IsValid() || a.IsUnspecified() || a == Broadcast4 {
@@ -235,7 +240,7 @@ func (c *RawConn4) buildFrame(p *Packet) ([]byte, error) {
 		p.Data = p.buf[Headroom : Headroom+n]
 	}
 	start := Headroom - FrameOverhead
-	if err := WriteFrameHeader(p.buf[start:Headroom], c.spec.Iface.MAC, p.DstMAC, c.source(p), p.Dst, p.Data); err != nil {
+	if err := WriteFrameHeader(p.buf[start:Headroom], c.spec.Iface.MAC, dstMAC(p), c.source(p), p.Dst, p.Data); err != nil {
 		return nil, err
 	}
 	return p.buf[start : Headroom+len(p.Data)], nil

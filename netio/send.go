@@ -1,5 +1,16 @@
 package netio
 
+import "time"
+
+// SetReadDeadline sets the deadline for ReadBatch.
+func (c *RawConn4) SetReadDeadline(t time.Time) error { return c.s.f.SetReadDeadline(t) }
+
+// SetReadDeadline sets the deadline for ReadBatch.
+func (c *UDPConn4) SetReadDeadline(t time.Time) error { return c.s.f.SetReadDeadline(t) }
+
+// SetReadDeadline sets the deadline for ReadBatch.
+func (c *UDPConn6) SetReadDeadline(t time.Time) error { return c.s.f.SetReadDeadline(t) }
+
 // sendOne sends one packet without building a slice on the heap.
 func sendOne(c Conn, p *Packet) error {
 	switch c := c.(type) {

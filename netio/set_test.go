@@ -28,9 +28,10 @@ func (f *fakeConn) WriteBatch(p []*Packet) (int, error) {
 	f.sent = append(f.sent, p...)
 	return len(p), nil
 }
-func (f *fakeConn) Spec() SocketSpec { return f.spec }
-func (f *fakeConn) Stats() ConnStats { return ConnStats{} }
-func (f *fakeConn) Close() error     { f.once.Do(func() { close(f.closed) }); return nil }
+func (f *fakeConn) Spec() SocketSpec                { return f.spec }
+func (f *fakeConn) Stats() ConnStats                { return ConnStats{} }
+func (f *fakeConn) SetReadDeadline(time.Time) error { return nil }
+func (f *fakeConn) Close() error                    { f.once.Do(func() { close(f.closed) }); return nil }
 
 // flakyOpener fails the sockets of iface "eth1" for the first failures
 // calls.
