@@ -21,7 +21,7 @@ type MultiThreading struct {
 	ThreadPoolSize  uint32 // 0: one per CPU
 	PacketQueueSize uint32 // 0: unlimited
 	UserContext     *Node
-	// Written tells which keys the file set (unparse shows Kea's view).
+	// written records which keys the file set.
 	written map[string]bool
 }
 
