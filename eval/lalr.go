@@ -16,8 +16,8 @@ type termSet [2]uint64
 
 const markLA = 127 // the "#" of the dragon book's propagation algorithm
 
-func (s *termSet) add(t int)          { s[t>>6] |= 1 << (t & 63) }
-func (s *termSet) has(t int) bool     { return s[t>>6]&(1<<(t&63)) != 0 }
+func (s *termSet) add(t int)      { s[t>>6] |= 1 << (t & 63) }
+func (s *termSet) has(t int) bool { return s[t>>6]&(1<<(t&63)) != 0 }
 func (s *termSet) union(o termSet) bool {
 	n0, n1 := s[0]|o[0], s[1]|o[1]
 	ch := n0 != s[0] || n1 != s[1]
