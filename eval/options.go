@@ -94,6 +94,10 @@ func (c *compiler) optionExpr(code uint16, repr int) *optExpr {
 // without sub-options (no definition, or one encapsulating no space) has
 // none.
 func (c *compiler) subOptionExpr(code, sub uint16, repr int) *optExpr {
+	if (c.u == option.V6 && code == uint16(dhcp6.OptVendorOpts)) || (c.u == option.V4 && code == uint16(dhcp4.OptionVIVSO)) {
+		// Kea's OptionVendor: the sub-options of the first vendor.
+		return c.newOpt(vendorSubFinder{0, sub}, "", sub, repr)
+	}
 	parent := c.optionExpr(code, reprHex)
 	off, space, ok := subArea(c.u, code, parent.def)
 	if !ok {
