@@ -16,6 +16,12 @@ import (
 // multi-threading.enable-multi-threading is true, Kea 2.2's was false.
 var knownConfigGetDiffs = map[string]bool{"multi-threading": true}
 
+// knownExampleDiffs are examples whose config-get differs from Kea 2.2's
+// on purpose (COMPAT.md).
+var knownExampleDiffs = map[string]string{
+	"vendor-specific.json": "Kea shows an option 43 container with its sub-options packed into \"data\"; Nestor shows the data as written (Kea's form does not round-trip)",
+}
+
 // TestConfigGetAgainstKea runs Kea 2.2 on each example that it accepts
 // (interfaces emptied, a control socket added; inside a network namespace
 // the script creates), asks config-get, and compares with Unparse4 of the
@@ -58,6 +64,17 @@ func TestConfigGetAgainstKea(t *testing.T) {
 			m.Delete("hosts-databases")
 			m.Delete("hosts-database")
 			m.Delete("loggers")
+			// The namespace has no interface but lo: drop subnet and
+			// network interface names too.
+			for _, n := range m.Get("shared-networks").Items {
+				n.Delete("interface")
+				for _, s := range n.Get("subnet4").Items {
+					s.Delete("interface")
+				}
+			}
+			for _, s := range m.Get("subnet4").Items {
+				s.Delete("interface")
+			}
 			b, _ := Compact(doc)
 			if err := os.WriteFile(in, b, 0o644); err != nil {
 				t.Fatal(err)
@@ -96,6 +113,9 @@ func TestConfigGetAgainstKea(t *testing.T) {
 				sortByJSON(ours["Dhcp4"][k])
 			}
 			if diff := cmp.Diff(kea, ours["Dhcp4"]); diff != "" {
+				if why, ok := knownExampleDiffs[filepath.Base(f)]; ok {
+					t.Skipf("known difference: %s\n%s", why, diff)
+				}
 				t.Errorf("config-get differs (-kea +nestor):\n%s", diff)
 			}
 		})

@@ -1,8 +1,11 @@
 package config
 
 import (
+	"bytes"
 	"encoding/hex"
 	"net/netip"
+	"sort"
+	"strings"
 )
 
 // Unparse4 writes the configuration back as Kea's config-get shows it:
@@ -203,8 +206,14 @@ func unparseScope4(m *Node, s *Scope4) {
 	setOpt(m, "match-client-id", s.MatchClientID, boolNode)
 	setOpt(m, "authoritative", s.Authoritative, boolNode)
 	setOpt(m, "next-server", s.NextServer, strNode)
-	setOpt(m, "server-hostname", s.ServerHostname, strNode)
-	setOpt(m, "boot-file-name", s.BootFileName, strNode)
+	// Kea does not show an empty server-hostname or boot-file-name below
+	// the global level ("" means inherit).
+	if s.ServerHostname.V != "" {
+		m.Set("server-hostname", NewString(s.ServerHostname.V))
+	}
+	if s.BootFileName.V != "" {
+		m.Set("boot-file-name", NewString(s.BootFileName.V))
+	}
 	setOpt(m, "offer-lifetime", s.OfferLifetime, u32Node)
 	unparseScopeExtras(m, &s.ScopeParams, false)
 	m.Set("option-data", unparseOptionData(s.OptionData))
@@ -292,9 +301,22 @@ func poolText(first, last netip.Addr) string {
 	return first.String() + "-" + last.String()
 }
 
+// identifierRank orders identifier types as Kea's host container does.
+var identifierRank = map[string]int{"hw-address": 0, "duid": 1, "circuit-id": 2, "client-id": 3, "flex-id": 4}
+
 func unparseReservations4(hs []*Reservation4) *Node {
 	l := NewList()
-	for _, h := range hs {
+	// Kea lists hosts in the order of its identifier index: identifier
+	// bytes, then type.
+	sorted := append([]*Reservation4(nil), hs...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if c := bytes.Compare(a.IdentifierBytes, b.IdentifierBytes); c != 0 {
+			return c < 0
+		}
+		return identifierRank[a.IdentifierType] < identifierRank[b.IdentifierType]
+	})
+	for _, h := range sorted {
 		m := NewMap()
 		m.Set("boot-file-name", NewString(h.BootFileName.V))
 		m.Set("client-classes", stringsNode(h.ClientClasses))
@@ -312,12 +334,12 @@ func unparseReservations4(hs []*Reservation4) *Node {
 	return l
 }
 
-// identifierText is Kea's text of a host identifier: colon-separated hex
-// for hw-address, plain hex for the others.
+// identifierText is Kea's text of a host identifier: colon-separated
+// lower-case hex for hw-address and duid, upper-case hex for the others.
 func identifierText(h *Reservation4) string {
 	x := hex.EncodeToString(h.IdentifierBytes)
-	if h.IdentifierType != "hw-address" {
-		return x
+	if h.IdentifierType != "hw-address" && h.IdentifierType != "duid" {
+		return strings.ToUpper(x)
 	}
 	out := make([]byte, 0, len(x)*3/2)
 	for i := 0; i < len(x); i += 2 {

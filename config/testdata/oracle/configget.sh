@@ -17,9 +17,11 @@ c["Dhcp4"].setdefault("lease-database", {"type": "memfile", "persist": False})
 print(json.dumps(c))
 PY
 ip netns add "$ns" || exit 1
+ip netns exec "$ns" ip link set lo up
 ip netns exec "$ns" kea-dhcp4 -c "$dir/kea.json" >"$dir/kea.log" 2>&1 &
 pid=$!
 for i in $(seq 1 50); do [ -S "$dir/ctl.sock" ] && break; sleep 0.1; done
+[ -S "$dir/ctl.sock" ] || { echo "kea-dhcp4 did not open its control socket:" >&2; grep -E 'ERROR|FATAL' "$dir/kea.log" | head -5 >&2; }
 echo '{"command":"config-get"}' | socat -t 5 - UNIX-CONNECT:"$dir/ctl.sock" >"$out.get.json"
 echo '{"command":"config-hash-get"}' | socat -t 5 - UNIX-CONNECT:"$dir/ctl.sock" >"$out.hash.json"
 kill "$pid"; wait "$pid" 2>/dev/null
