@@ -29,6 +29,7 @@ const (
 // break is 1). Handlers use the accessors, which fail with Kea's texts.
 type Element struct {
 	kind Kind
+	str  bool // read by fromJSON(string) (HTTP bodies): "<string>"
 	line int
 	col  int
 
@@ -73,10 +74,14 @@ func (e *Element) Kind() Kind {
 
 // Pos returns the element's position as Kea prints it: "<wire>:0:12".
 func (e *Element) Pos() string {
+	file := "<wire>:"
 	if e == nil {
-		return "<wire>:0:0"
+		return file + "0:0"
 	}
-	return "<wire>:" + strconv.Itoa(e.line) + ":" + strconv.Itoa(e.col)
+	if e.str {
+		file = "<string>:"
+	}
+	return file + strconv.Itoa(e.line) + ":" + strconv.Itoa(e.col)
 }
 
 func (e *Element) typeError(msg string) error { return &TypeError{Msg: msg, Pos: e.Pos()} }

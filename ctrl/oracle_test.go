@@ -2,6 +2,7 @@ package ctrl_test
 
 import (
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,6 +22,8 @@ var kea22Commands = []string{"build-report", "config-backend-pull", "config-get"
 	"config-set", "config-test", "config-write", "dhcp-disable", "dhcp-enable", "leases-reclaim",
 	"libreload", "server-tag-get", "shutdown", "status-get", "version-get"}
 
+var quiet = slog.New(slog.DiscardHandler)
+
 var tsRE = regexp.MustCompile(`"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"`)
 
 func normalize(b []byte) string { return tsRE.ReplaceAllString(string(b), `"TS"`) }
@@ -29,7 +32,7 @@ func normalize(b []byte) string { return tsRE.ReplaceAllString(string(b), `"TS"`
 // for the capture configuration: the statistics of 001-get-all-initial.
 func newKea22(t *testing.T) (*ctrl.Manager, *stats.Registry) {
 	t.Helper()
-	m := ctrl.NewManager(nil)
+	m := ctrl.NewManager(quiet)
 	reg := stats.New()
 	if err := reg.RegisterCommands(m); err != nil {
 		t.Fatal(err)

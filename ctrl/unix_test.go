@@ -49,7 +49,7 @@ func listen(t *testing.T, m *ctrl.Manager, opt ctrl.UnixOptions) *ctrl.UnixListe
 // TestUnixSocketKea22 replays every recorded case over a real socket.
 func TestUnixSocketKea22(t *testing.T) {
 	m, _ := newKea22(t)
-	l := listen(t, m, ctrl.UnixOptions{})
+	l := listen(t, m, ctrl.UnixOptions{Logger: quiet})
 	reqs, _ := filepath.Glob("testdata/kea22/cases/*.req")
 	slices.Sort(reqs)
 	for _, req := range reqs {
@@ -65,7 +65,7 @@ func TestUnixSocketKea22(t *testing.T) {
 
 func TestUnixTransport(t *testing.T) {
 	m, _ := newKea22(t)
-	l := listen(t, m, ctrl.UnixOptions{Timeout: 300 * time.Millisecond})
+	l := listen(t, m, ctrl.UnixOptions{Timeout: 300 * time.Millisecond, Logger: quiet})
 	answer := func(f string) string {
 		b, err := os.ReadFile("testdata/kea22/answers/" + f)
 		if err != nil {
@@ -118,7 +118,7 @@ func TestUnixTransport(t *testing.T) {
 }
 
 func TestUnixTooLarge(t *testing.T) {
-	l := listen(t, ctrl.NewManager(nil), ctrl.UnixOptions{MaxCommandSize: 100})
+	l := listen(t, ctrl.NewManager(quiet), ctrl.UnixOptions{MaxCommandSize: 100, Logger: quiet})
 	got := send(t, l.Path(), []byte(`{"command": "x", "arguments": "`+strings.Repeat("y", 200)+`"}`))
 	if want := `{ "result": 1, "text": "command too large" }`; string(got) != want {
 		t.Fatalf("got %s", got)
@@ -132,8 +132,8 @@ func TestUnixFiles(t *testing.T) {
 	if err := os.WriteFile(path, []byte("stale"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := ctrl.NewManager(nil)
-	l, err := ctrl.ListenUnix(path, m, ctrl.UnixOptions{})
+	m := ctrl.NewManager(quiet)
+	l, err := ctrl.ListenUnix(path, m, ctrl.UnixOptions{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestUnixFiles(t *testing.T) {
 		t.Fatalf("lock file: %v %v", li, err)
 	}
 	// A second server on the same socket is refused, as Kea refuses it.
-	if _, err := ctrl.ListenUnix(path, m, ctrl.UnixOptions{}); err == nil ||
+	if _, err := ctrl.ListenUnix(path, m, ctrl.UnixOptions{Logger: quiet}); err == nil ||
 		!strings.HasPrefix(err.Error(), "cannot lock socket lockfile, "+path+".lock, : ") {
 		t.Fatalf("second listener: %v", err)
 	}
@@ -163,7 +163,7 @@ func TestUnixFiles(t *testing.T) {
 
 func TestUnixConcurrentClients(t *testing.T) {
 	m, _ := newKea22(t)
-	l := listen(t, m, ctrl.UnixOptions{})
+	l := listen(t, m, ctrl.UnixOptions{Logger: quiet})
 	var wg sync.WaitGroup
 	errs := make(chan string, 32)
 	// One client sits idle with a partial command; the others still get

@@ -13,13 +13,18 @@ type JSONError struct {
 	Msg       string
 	Line, Col int
 	NoPos     bool // "nothing read" carries no position
+	String    bool // "<string>" rather than "<wire>"
 }
 
 func (e *JSONError) Error() string {
 	if e.NoPos {
 		return e.Msg
 	}
-	return e.Msg + " in <wire>:" + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Col)
+	file := " in <wire>:"
+	if e.String {
+		file = " in <string>:"
+	}
+	return e.Msg + file + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Col)
 }
 
 // maxDepth bounds nesting; Kea recurses without a limit, which a hostile
@@ -34,6 +39,8 @@ type wireParser struct {
 	off       int
 	line, pos int
 	depth     int
+	// str parses as fromJSON(string): positions from 1:1, "<string>".
+	fromString bool
 	// lenient keeps integers beyond int64 as their literal (for answers
 	// produced by hook libraries, which Kea 2.6 prints as big integers).
 	lenient bool
@@ -43,6 +50,22 @@ type wireParser struct {
 func ParseWire(data []byte) (*Element, error) {
 	p := &wireParser{in: data}
 	return p.value()
+}
+
+// parseString parses as Kea's Element::fromJSON(string), which reads HTTP
+// command bodies: positions "<string>:line:col" counted from 1:1, and only
+// white space may follow the value ("Extra data").
+func parseString(data []byte) (*Element, error) {
+	p := &wireParser{in: data, fromString: true, line: 1, pos: 1}
+	e, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	p.skipWS()
+	if p.off < len(p.in) {
+		return nil, p.fail("Extra data", p.pos)
+	}
+	return e, nil
 }
 
 // parseAnswer parses an answer for re-printing: as ParseWire, but big
@@ -74,7 +97,7 @@ func (p *wireParser) peek() int {
 func (p *wireParser) unget() { p.off-- }
 
 func (p *wireParser) fail(msg string, pos int) error {
-	return &JSONError{Msg: msg, Line: p.line, Col: pos}
+	return &JSONError{Msg: msg, Line: p.line, Col: pos, String: p.fromString}
 }
 
 func isWS(c int) bool {
@@ -140,9 +163,9 @@ func (p *wireParser) value() (*Element, error) {
 		w := p.word()
 		switch w {
 		case "true":
-			return &Element{kind: Bool, b: true, line: p.line, col: start}, nil
+			return &Element{kind: Bool, b: true, str: p.fromString, line: p.line, col: start}, nil
 		case "false":
-			return &Element{kind: Bool, line: p.line, col: start}, nil
+			return &Element{kind: Bool, str: p.fromString, line: p.line, col: start}, nil
 		}
 		return nil, p.fail("Bad boolean value: "+w, start)
 	case c == 'n':
@@ -152,7 +175,7 @@ func (p *wireParser) value() (*Element, error) {
 		if w := p.word(); w != "null" {
 			return nil, p.fail("Bad null value: "+w, start)
 		}
-		return &Element{kind: Null, line: p.line, col: start}, nil
+		return &Element{kind: Null, str: p.fromString, line: p.line, col: start}, nil
 	case c == '"':
 		p.unget()
 		p.pos--
@@ -161,7 +184,7 @@ func (p *wireParser) value() (*Element, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Element{kind: String, s: s, line: p.line, col: start}, nil
+		return &Element{kind: String, s: s, str: p.fromString, line: p.line, col: start}, nil
 	case c == '[':
 		return p.list()
 	case c == '{':
@@ -199,16 +222,16 @@ func (p *wireParser) number() (*Element, error) {
 		if err != nil || math.IsInf(f, 0) {
 			return nil, p.fail("Number overflow: "+lit, start)
 		}
-		return &Element{kind: Real, f: f, line: p.line, col: start}, nil
+		return &Element{kind: Real, f: f, str: p.fromString, line: p.line, col: start}, nil
 	}
 	i, err := strconv.ParseInt(lit, 10, 64)
 	if err != nil {
 		if p.lenient && errors.Is(err, strconv.ErrRange) {
-			return &Element{kind: Int, big: true, s: strings.TrimPrefix(lit, "+"), line: p.line, col: start}, nil
+			return &Element{kind: Int, big: true, s: strings.TrimPrefix(lit, "+"), str: p.fromString, line: p.line, col: start}, nil
 		}
 		return nil, p.fail("Number overflow: "+lit, start)
 	}
-	return &Element{kind: Int, i: i, line: p.line, col: start}, nil
+	return &Element{kind: Int, i: i, str: p.fromString, line: p.line, col: start}, nil
 }
 
 func hexVal(c int) int {
@@ -293,7 +316,7 @@ func (p *wireParser) str() (string, error) {
 }
 
 func (p *wireParser) list() (*Element, error) {
-	l := &Element{kind: List, line: p.line, col: p.pos}
+	l := &Element{kind: List, str: p.fromString, line: p.line, col: p.pos}
 	p.skipWS()
 	c := 0
 	for c != eof && c != ']' {
@@ -315,7 +338,7 @@ func (p *wireParser) list() (*Element, error) {
 }
 
 func (p *wireParser) object() (*Element, error) {
-	m := &Element{kind: Map, line: p.line, col: p.pos}
+	m := &Element{kind: Map, str: p.fromString, line: p.line, col: p.pos}
 	p.skipWS()
 	c := p.peek()
 	switch c {
