@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/hooks"
 
 	"github.com/nestordhcp/nestor/internal/cli"
@@ -45,6 +46,9 @@ func runDaemon(prog string, spec cli.DaemonSpec, args []string, stdout, stderr i
 	case cli.ModeReport:
 		fmt.Fprint(stdout, report())
 		return 0
+	}
+	if spec.Program == dhcp4Spec.Program && (a.Mode == cli.ModeCheck || a.Mode == cli.ModeCheckExtra) {
+		return config.CheckDhcp4File(a.ConfigFile, a.Mode == cli.ModeCheckExtra, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "%s: not built yet: %s\n", prog, modeWork(a.Mode))
 	return 1

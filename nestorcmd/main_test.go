@@ -105,3 +105,23 @@ func TestDemoShowsLeaseGranted(t *testing.T) {
 		}
 	}
 }
+
+func TestDhcp4ConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(good, []byte(`{"Dhcp4": {"subnet4": [{"id": 1, "subnet": "198.51.100.0/24",
+		"pools": [{"pool": "198.51.100.100 - 198.51.100.200"}]}]}}`), 0o644)
+	os.WriteFile(bad, []byte(`{"Dhcp4": {"valid-lifetime": 10, "foo": 1}}`), 0o644)
+	var out, errb bytes.Buffer
+	if code := dispatch([]string{"kea-dhcp4", "-t", good}, &out, &errb); code != 0 {
+		t.Errorf("-t good: exit %d, stderr %q", code, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	code := dispatch([]string{"nestor", "dhcp4", "-t", bad}, &out, &errb)
+	want := "Syntax check failed with: " + bad + `:1.34-38: got unexpected keyword "foo" in Dhcp4 map.`
+	if code != 1 || !strings.Contains(errb.String(), want) {
+		t.Errorf("-t bad: exit %d, stderr %q, want 1 and %q", code, errb.String(), want)
+	}
+}
