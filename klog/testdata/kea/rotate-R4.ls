@@ -1,0 +1,3 @@
+166627 kea.log
+204954 kea.log.1
+0 kea.log.lock
