@@ -137,7 +137,7 @@ func (d *decoder) decodeDhcp4(m *Node, top *Node) *Dhcp4 {
 	if d.failed() {
 		return nil
 	}
-	if e := m.entry("hooks-libraries"); e != nil {
+	if e := m.entry("hooks-libraries"); e != nil && !d.opts.NoHookCheck {
 		d.checkHooks(c.HooksLibraries, e.KeyPos.Start)
 	}
 	if d.failed() {

@@ -76,7 +76,6 @@ func effective4(c *Dhcp4, s *Subnet4) Effective4 {
 	str := func(f func(*ScopeParams) Opt[string]) Opt[string] { return orOpt(f(sp), f(np), f(gp)) }
 	fl := func(f func(*ScopeParams) Opt[float64]) Opt[float64] { return orOpt(f(sp), f(np), f(gp)) }
 	b4 := func(f func(*Scope4) Opt[bool]) Opt[bool] { return orOpt(f(&s.Scope4), f(n), f(g)) }
-	s4 := func(f func(*Scope4) Opt[string]) Opt[string] { return orOpt(f(&s.Scope4), f(n), f(g)) }
 
 	e := Effective4{}
 	valid := u32(func(p *ScopeParams) Opt[uint32] { return p.ValidLifetime })
@@ -94,9 +93,10 @@ func effective4(c *Dhcp4, s *Subnet4) Effective4 {
 
 	e.MatchClientID = b4(func(p *Scope4) Opt[bool] { return p.MatchClientID }).Or(true)
 	e.Authoritative = b4(func(p *Scope4) Opt[bool] { return p.Authoritative }).V
-	e.NextServer = nextServer(s4(func(p *Scope4) Opt[string] { return p.NextServer }))
-	e.ServerHostname = s4(func(p *Scope4) Opt[string] { return p.ServerHostname }).V
-	e.BootFileName = s4(func(p *Scope4) Opt[string] { return p.BootFileName }).V
+	e.NextServer = nextServer(Some(firstNonEmpty(s.NextServer, n.NextServer, g.NextServer)))
+	// As for next-server, Kea takes "" below the global level as unset.
+	e.ServerHostname = firstNonEmpty(s.ServerHostname, n.ServerHostname, g.ServerHostname)
+	e.BootFileName = firstNonEmpty(s.BootFileName, n.BootFileName, g.BootFileName)
 
 	e.ReservationsGlobal = b(func(p *ScopeParams) Opt[bool] { return p.ReservationsGlobal }).V
 	e.ReservationsInSubnet = b(func(p *ScopeParams) Opt[bool] { return p.ReservationsInSubnet }).Or(true)
@@ -130,6 +130,15 @@ func effective4(c *Dhcp4, s *Subnet4) Effective4 {
 	e.Options = append(e.Options, np.OptionData...)
 	e.Options = append(e.Options, gp.OptionData...)
 	return e
+}
+
+func firstNonEmpty(chain ...Opt[string]) string {
+	for _, o := range chain {
+		if o.Set && o.V != "" {
+			return o.V
+		}
+	}
+	return ""
 }
 
 // nextServer: "" means unset at that level (inherit); the default is

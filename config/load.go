@@ -19,6 +19,9 @@ type LoadOptions struct {
 	// BaseDir resolves relative <?include?> paths (default: the working
 	// directory, as Kea).
 	BaseDir string
+	// NoHookCheck skips checking that the hook libraries exist (tests of
+	// the model use it on Kea's examples that name libraries elsewhere).
+	NoHookCheck bool
 	// MaxBytes bounds the size of the file and its includes (0: kjson's
 	// default).
 	MaxBytes int64
