@@ -38,6 +38,34 @@
 // are answered with Kea's texts ("invalid first character a", "Bad null
 // value: nul in <wire>:0:12").
 //
+// # Sockets
+//
+// ListenUnix serves a "control-socket" (unix): lock file path+".lock",
+// stale socket file removed, one command per connection, 10 s timeout
+// answered with Kea's "Connection over control channel timed out[,
+// discarded partial command of N bytes]", no answer when the client closes
+// before a complete command. ListenHTTP serves a "control-sockets" entry of
+// type http or https (ParseHTTPConfig decodes it): POST "/" with a JSON
+// body, the answer wrapped in a list as the control agent does, basic
+// authentication (401 with WWW-Authenticate before any command runs), TLS
+// with a trust anchor and, by default, a required client certificate, and
+// http-headers added to every response.
+//
+// # Differences from Kea 2.2
+//
+//   - Commands run concurrently, one goroutine per connection; Kea runs
+//     them one at a time on its main thread. Handlers must be safe for
+//     concurrent use (or serialize themselves).
+//   - A command larger than DefaultMaxCommandSize (64 MiB) is answered
+//     "command too large"; Kea reads without a limit. Nesting deeper than
+//     1000 levels is a parse error; Kea would overflow its stack.
+//   - Map keys in answers are escaped like strings; Kea prints them raw.
+//   - Arguments given as encoding/json values lose the difference between
+//     1.0 and 1 (both print 1); use *Element or RawKea to print reals as
+//     Kea does.
+//   - HTTP bodies are parsed as Kea's fromJSON(string) ("<string>:1:1"
+//     positions); comments are accepted there as on the unix socket.
+//
 // testdata/kea22 holds Kea 2.2's recorded answers (capture.sh) that the
 // tests compare with byte for byte.
 package ctrl
