@@ -47,7 +47,7 @@ func TestHookDispatcher(t *testing.T) {
 	m.Register("version-get", func(*ctrl.Command) ctrl.Answer { return ctrl.Success("2.2.0") })
 	m.Register("lease4-get", func(*ctrl.Command) ctrl.Answer { return ctrl.Error("built-in") })
 	f := &fakeHooks{handled: map[string]json.RawMessage{
-		"lease4-get":  json.RawMessage(`{"result": 3, "text": "Lease not found.", "arguments": {"z": 1, "a": 12345678901234567890123}}`),
+		"lease4-get":   json.RawMessage(`{"result": 3, "text": "Lease not found.", "arguments": {"z": 1, "a": 12345678901234567890123}}`),
 		"subnet4-list": nil, // a handler that set no response
 	}}
 	m.SetHookDispatcher(f)
