@@ -15,7 +15,7 @@ import "sync/atomic"
 type Counter struct {
 	reg  *Registry
 	name string
-	obs  atomic.Pointer[Observation]
+	obs  atomic.Pointer[observation]
 }
 
 // Counter returns a handle on the integer statistic name, creating the
@@ -106,7 +106,7 @@ func (c *Counter) rebind() {
 	}
 }
 
-func (c *Counter) bind(o *Observation) {
+func (c *Counter) bind(o *observation) {
 	if o.kind == Integer {
 		c.obs.Store(o)
 	} else {

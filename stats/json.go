@@ -19,7 +19,7 @@ const timeLayout = "2006-01-02 15:04:05.000000"
 
 // appendSamples appends the statistic's samples as Kea's getJSON prints
 // them: [ [ value, "timestamp" ], ... ], newest first. o.mu must be held.
-func (o *Observation) appendSamples(dst []byte) ([]byte, error) {
+func (o *observation) appendSamples(dst []byte) ([]byte, error) {
 	if o.count == 0 {
 		return dst, errEmpty
 	}
@@ -39,7 +39,7 @@ func (o *Observation) appendSamples(dst []byte) ([]byte, error) {
 	return append(dst, " ]"...), nil
 }
 
-func (o *Observation) appendValue(dst []byte, s sample) []byte {
+func (o *observation) appendValue(dst []byte, s sample) []byte {
 	switch o.kind {
 	case Integer:
 		return strconv.AppendInt(dst, int64(s.num), 10)

@@ -53,10 +53,10 @@ type sample struct {
 	str string
 }
 
-// Observation is one statistic: its kind, current value and the samples
+// observation is one statistic: its kind, current value and the samples
 // Kea would show, newest first. All fields are guarded by mu, which is the
 // statistic's own lock: updating one statistic never waits for another.
-type Observation struct {
+type observation struct {
 	mu   sync.Mutex
 	name string
 	kind Kind
@@ -74,8 +74,8 @@ type Observation struct {
 	maxAge       time.Duration
 }
 
-func newObservation(name string, kind Kind, lim limits) *Observation {
-	o := &Observation{name: name, kind: kind, countLimited: lim.countLimited,
+func newObservation(name string, kind Kind, lim limits) *observation {
+	o := &observation{name: name, kind: kind, countLimited: lim.countLimited,
 		maxCount: lim.maxCount, maxAge: lim.maxAge}
 	return o
 }
@@ -86,7 +86,7 @@ func newObservation(name string, kind Kind, lim limits) *Observation {
 // sample goes once if there are more than the limit, and with an age limit
 // the oldest ones go while the newest and the oldest are further apart
 // than the limit. It allocates only when the buffer must grow.
-func (o *Observation) push(v sample) {
+func (o *observation) push(v sample) {
 	o.cur = v
 	first := o.count == 0
 	dropped := false
@@ -120,7 +120,7 @@ func (o *Observation) push(v sample) {
 }
 
 // ensure grows the ring to hold at least n samples, keeping their order.
-func (o *Observation) ensure(n int) {
+func (o *observation) ensure(n int) {
 	if n <= len(o.ring) {
 		return
 	}
@@ -138,7 +138,7 @@ func (o *Observation) ensure(n int) {
 }
 
 // at returns the i-th sample, 0 being the newest.
-func (o *Observation) at(i int) sample {
+func (o *observation) at(i int) sample {
 	j := o.head - i
 	if j < 0 {
 		j += len(o.ring)
@@ -146,10 +146,10 @@ func (o *Observation) at(i int) sample {
 	return o.ring[j]
 }
 
-func (o *Observation) newest() sample { return o.at(0) }
-func (o *Observation) oldest() sample { return o.at(o.count - 1) }
+func (o *observation) newest() sample { return o.at(0) }
+func (o *observation) oldest() sample { return o.at(o.count - 1) }
 
-func (o *Observation) dropOldest() {
+func (o *observation) dropOldest() {
 	j := o.head - (o.count - 1)
 	if j < 0 {
 		j += len(o.ring)
@@ -161,7 +161,7 @@ func (o *Observation) dropOldest() {
 // setMaxSampleCount is Kea's setMaxSampleCount: the count limit becomes
 // active (the age limit inactive) and the oldest samples beyond it go. A
 // limit of zero empties the statistic, as in Kea.
-func (o *Observation) setMaxSampleCount(n uint32) {
+func (o *observation) setMaxSampleCount(n uint32) {
 	o.countLimited = true
 	o.maxCount = n
 	for uint64(o.count) > uint64(n) {
@@ -171,7 +171,7 @@ func (o *Observation) setMaxSampleCount(n uint32) {
 
 // setMaxSampleAge is Kea's setMaxSampleAge: the age limit becomes active
 // and the oldest samples go while the span of the samples exceeds it.
-func (o *Observation) setMaxSampleAge(d time.Duration) {
+func (o *observation) setMaxSampleAge(d time.Duration) {
 	o.countLimited = false
 	o.maxAge = d
 	for o.count > 1 && time.Duration(o.newest().ts-o.oldest().ts) > d {
@@ -179,9 +179,9 @@ func (o *Observation) setMaxSampleAge(d time.Duration) {
 	}
 }
 
-// reset is Kea's Observation::reset: the samples are cleared and a single
+// reset is Kea's observation::reset: the samples are cleared and a single
 // neutral value is recorded.
-func (o *Observation) reset(now int64) {
+func (o *observation) reset(now int64) {
 	for o.count > 0 {
 		o.dropOldest()
 	}
@@ -189,7 +189,7 @@ func (o *Observation) reset(now int64) {
 }
 
 // add adds d (same kind) to the current value and records the result.
-func (o *Observation) add(d sample) {
+func (o *observation) add(d sample) {
 	v := o.cur
 	v.ts = d.ts
 	switch o.kind {
@@ -218,7 +218,7 @@ type Sample struct {
 	Time     time.Time
 }
 
-func (o *Observation) export(s sample) Sample {
+func (o *observation) export(s sample) Sample {
 	out := Sample{Kind: o.kind, Time: time.Unix(0, s.ts)}
 	switch o.kind {
 	case Integer:

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -286,6 +287,51 @@ func TestExpositionParserRejects(t *testing.T) {
 	for _, s := range bad {
 		if _, err := parseExposition(s); err == nil {
 			t.Errorf("accepted %q", s)
+		}
+	}
+}
+
+// TestPrometheusMatchesGetAll: a scrape shows the numbers statistic-get-all
+// shows, for the statistics kea-dhcp4 starts with.
+func TestPrometheusMatchesGetAll(t *testing.T) {
+	r := New()
+	for i, n := range []string{"pkt4-received", "pkt4-ack-sent", "subnet[1].total-addresses",
+		"subnet[1].assigned-addresses", "subnet[1].pool[0].declined-addresses", "reclaimed-leases"} {
+		r.SetInt(n, int64(i*7))
+	}
+	b, err := r.appendAll(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all map[string][][2]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	r.WritePrometheus(&sb, "kea_dhcp4")
+	fams, err := parseExposition(sb.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, samples := range all {
+		base, labels := promName(name)
+		metric := "kea_dhcp4_" + sanitize(base)
+		if isCounter(base) {
+			metric += "_total"
+		}
+		var ls []string
+		for i := 0; i < len(labels); i += 2 {
+			ls = append(ls, labels[i]+"="+labels[i+1])
+		}
+		slicesSort(ls)
+		want, _ := strconv.ParseFloat(string(samples[0][0]), 64)
+		f := fams[metric]
+		if f == nil {
+			t.Errorf("%s: no family %s", name, metric)
+			continue
+		}
+		if got, ok := f.Samples[strings.Join(ls, ",")]; !ok || got != want {
+			t.Errorf("%s: scrape %v (present %v), get-all %v", name, got, ok, want)
 		}
 	}
 }

@@ -29,7 +29,7 @@ type limits struct {
 // Counter handles reach their statistic without touching the registry.
 type Registry struct {
 	mu    sync.RWMutex
-	stats map[string]*Observation
+	stats map[string]*observation
 	def   limits
 
 	// now is the clock; tests replace it.
@@ -39,7 +39,7 @@ type Registry struct {
 // New returns an empty registry with Kea's default limits (20 samples).
 func New() *Registry {
 	r := &Registry{
-		stats: make(map[string]*Observation),
+		stats: make(map[string]*observation),
 		def:   limits{countLimited: true, maxCount: DefaultMaxSampleCount},
 	}
 	now := time.Now
@@ -165,7 +165,7 @@ func (r *Registry) AddString(name, v string) error {
 	return r.update(name, String, sample{str: v}, true)
 }
 
-func (r *Registry) get(name string) *Observation {
+func (r *Registry) get(name string) *observation {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return r.stats[name]
@@ -228,14 +228,14 @@ func (r *Registry) Len() int {
 }
 
 // sorted returns the statistics ordered by name.
-func (r *Registry) sorted() []*Observation {
+func (r *Registry) sorted() []*observation {
 	r.mu.RLock()
-	obs := make([]*Observation, 0, len(r.stats))
+	obs := make([]*observation, 0, len(r.stats))
 	for _, o := range r.stats {
 		obs = append(obs, o)
 	}
 	r.mu.RUnlock()
-	slices.SortFunc(obs, func(a, b *Observation) int {
+	slices.SortFunc(obs, func(a, b *observation) int {
 		switch {
 		case a.name < b.name:
 			return -1
@@ -291,7 +291,7 @@ func (r *Registry) Remove(name string) bool {
 func (r *Registry) RemoveAll() {
 	r.mu.Lock()
 	old := r.stats
-	r.stats = make(map[string]*Observation)
+	r.stats = make(map[string]*observation)
 	r.mu.Unlock()
 	for _, o := range old {
 		o.mu.Lock()
