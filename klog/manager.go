@@ -2,6 +2,7 @@ package klog
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -54,6 +55,8 @@ type Manager struct {
 	lockFD  int
 	lock    *os.File
 	cur     *setup
+	stdout  io.Writer
+	stderr  io.Writer
 }
 
 // Default is the process's manager; its root name is "kea" until the
@@ -73,9 +76,11 @@ func NewManager(root string) *Manager {
 		root:    root,
 		loggers: map[string]*Logger{},
 		boot:    LoggerConfig{Name: root, Severity: "INFO", OutputOptions: []OutputOption{NewOutputOption(OutputStdout)}},
-		proc:    procInfo{pid: os.Getpid(), start: time.Now(), host: shortHost(host), fqdn: host},
+		proc:    procInfo{pid: os.Getpid(), start: time.Now(), host: shortHost(host), fqdn: host, loc: time.Local},
 		now:     time.Now,
 		lockFD:  -1,
+		stdout:  os.Stdout,
+		stderr:  os.Stderr,
 	}
 	st, err := m.build(nil)
 	if err != nil {

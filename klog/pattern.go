@@ -278,6 +278,7 @@ type procInfo struct {
 	start time.Time
 	host  string
 	fqdn  string
+	loc   *time.Location // of %D
 }
 
 // appendEvent renders e through the pattern.
@@ -325,7 +326,7 @@ func (c *conv) appendValue(b []byte, e *event) []byte {
 	case cvDateUTC:
 		return c.tf.append(b, e.t.UTC())
 	case cvDateLocal:
-		return c.tf.append(b, e.t.Local())
+		return c.tf.append(b, e.t.In(e.env.loc))
 	case cvEnv:
 		return append(b, c.text...)
 	case cvMessage:

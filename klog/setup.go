@@ -144,11 +144,11 @@ func (m *Manager) openSink(o OutputOption, shared map[string]sink, st *setup) (s
 	var s sink
 	switch {
 	case key == OutputStdout:
-		s = newStreamSink(stdStreams.stdout, o.Flush)
+		s = newStreamSink(m.stdout, o.Flush)
 	case key == OutputStderr:
-		s = newStreamSink(stdStreams.stderr, o.Flush)
+		s = newStreamSink(m.stderr, o.Flush)
 	case strings.HasPrefix(key, "syslog:"):
-		s = newSyslogSink(key[len("syslog:"):], m.root, m.now)
+		s = newSyslogSink(key[len("syslog:"):], m.root, m.now, m.proc.loc)
 	default:
 		f, err := openFileSink(o.Output, o.MaxSize, o.MaxVer, o.Flush)
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"io"
-	"os"
 	"sync"
 )
 
@@ -76,6 +75,3 @@ const (
 	OutputStderr = "stderr"
 	OutputSyslog = "syslog"
 )
-
-// stdStreams can be replaced by tests.
-var stdStreams = struct{ stdout, stderr io.Writer }{os.Stdout, os.Stderr}

@@ -45,10 +45,11 @@ type syslogSink struct {
 	buf      []byte
 	closed   bool
 	now      func() time.Time
+	loc      *time.Location
 }
 
-func newSyslogSink(facility, ident string, now func() time.Time) *syslogSink {
-	return &syslogSink{facility: parseFacility(facility), ident: ident, path: syslogPath, now: now}
+func newSyslogSink(facility, ident string, now func() time.Time, loc *time.Location) *syslogSink {
+	return &syslogSink{facility: parseFacility(facility), ident: ident, path: syslogPath, now: now, loc: loc}
 }
 
 func (s *syslogSink) write(p []byte, sev Severity) error {
@@ -60,7 +61,7 @@ func (s *syslogSink) write(p []byte, sev Severity) error {
 	b := append(s.buf[:0], '<')
 	b = strconv.AppendInt(b, int64(s.facility*8+syslogSeverity(sev)), 10)
 	b = append(b, '>')
-	t := s.now().Local()
+	t := s.now().In(s.loc)
 	_, month, day := t.Date()
 	h, m, sec := t.Clock()
 	b = append(b, shortMonths[month-1]...)
