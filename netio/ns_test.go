@@ -15,6 +15,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -166,4 +167,19 @@ func openSet(t testing.TB, ns *testnet.NS, cfg SetConfig) *Set {
 	})
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// waitDAD waits (bounded) until no IPv6 address of dev is tentative: a
+// socket cannot bind a link-local address before duplicate address
+// detection ends (the veth ends are created before testnet turns DAD off).
+func waitDAD(t testing.TB, ns *testnet.NS, dev string) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		out := ns.Run("ip", "-6", "addr", "show", "dev", dev, "tentative")
+		if !strings.Contains(out, "inet6") {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: addresses still tentative", dev)
 }

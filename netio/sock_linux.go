@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -14,9 +15,10 @@ import (
 // for it goes through Go's netpoller, with prebuilt callbacks so that a
 // batch read or write allocates nothing.
 type sock struct {
-	fd int
-	f  *os.File
-	rc syscall.RawConn
+	fd     int
+	f      *os.File
+	rc     syscall.RawConn
+	closed atomic.Bool
 
 	// Receive side: one reader at a time (the receive loop).
 	rb     *batch
@@ -76,7 +78,7 @@ func (s *sock) recv(n int) (int, error) {
 	}
 	s.rn = n
 	if err := s.rc.Read(s.readFn); err != nil {
-		return 0, mapClosed(err)
+		return 0, s.mapClosed(err)
 	}
 	return s.rgot, s.rerr
 }
@@ -102,7 +104,7 @@ func (s *sock) send(n int) (int, error) {
 	for sent < n {
 		s.wfrom, s.wn = sent, n
 		if err := s.rc.Write(s.writeFn); err != nil {
-			return sent, mapClosed(err)
+			return sent, s.mapClosed(err)
 		}
 		if s.werr != nil {
 			return sent, s.werr
@@ -112,13 +114,17 @@ func (s *sock) send(n int) (int, error) {
 	return sent, nil
 }
 
-func (s *sock) close() error { return s.f.Close() }
+func (s *sock) close() error {
+	s.closed.Store(true)
+	return s.f.Close()
+}
 
 // ErrClosed is returned by reads and writes on a closed socket.
 var ErrClosed = errors.New("netio: socket closed")
 
-func mapClosed(err error) error {
-	if errors.Is(err, os.ErrClosed) {
+// mapClosed turns the poller's "use of closed file" into ErrClosed.
+func (s *sock) mapClosed(err error) error {
+	if s.closed.Load() || errors.Is(err, os.ErrClosed) {
 		return ErrClosed
 	}
 	return err
