@@ -54,6 +54,13 @@ func (c *core[L]) open() error {
 		c.path = DefaultName(c.family)
 	}
 	files := lfc.FilesFor(c.path)
+	var size int64
+	for _, p := range []string{files.Finish, files.Previous, files.Input, c.path} {
+		if st, err := os.Stat(p); err == nil {
+			size += st.Size()
+		}
+	}
+	c.t.presize(int(min(size/80, 1<<26))) // a row is 80 bytes or more
 	conversion := false
 	liveCurrent := true
 	load := func(p string, live bool) error {

@@ -1,55 +1,82 @@
 package memfile
 
-import (
-	"slices"
-	"sync"
-)
+import "sync"
 
 // multiIndex maps a secondary key (hardware address, client identifier,
 // DUID+IAID+type) to the addresses of the leases carrying it.
 type multiIndex struct {
 	shards [nShards]struct {
 		mu sync.RWMutex
-		m  map[string][]addrKey
+		m  map[string]addrList
 		_  [40]byte // keep shards on separate cache lines
 	}
 }
 
-func newMultiIndex() *multiIndex {
+// addrList holds the addresses under one key: nearly always one, kept
+// inline so that the common case costs no extra allocation.
+type addrList struct {
+	one  addrKey
+	more []addrKey
+}
+
+func newMultiIndex(sizeHint int) *multiIndex {
 	ix := &multiIndex{}
 	for i := range ix.shards {
-		ix.shards[i].m = make(map[string][]addrKey)
+		ix.shards[i].m = make(map[string]addrList, sizeHint/nShards)
 	}
 	return ix
 }
 
-func (ix *multiIndex) add(key string, a addrKey) {
-	sh := &ix.shards[strShard(key)]
+func (ix *multiIndex) add(key []byte, a addrKey) {
+	sh := &ix.shards[bytesShard(key)]
 	sh.mu.Lock()
-	sh.m[key] = append(sh.m[key], a)
-	sh.mu.Unlock()
-}
-
-func (ix *multiIndex) remove(key string, a addrKey) {
-	sh := &ix.shards[strShard(key)]
-	sh.mu.Lock()
-	list := sh.m[key]
-	if i := slices.Index(list, a); i >= 0 {
-		if len(list) == 1 {
-			delete(sh.m, key)
-		} else {
-			list[i] = list[len(list)-1]
-			sh.m[key] = list[:len(list)-1]
-		}
+	if l, ok := sh.m[string(key)]; ok {
+		l.more = append(l.more, a)
+		sh.m[string(key)] = l
+	} else {
+		sh.m[string(key)] = addrList{one: a}
 	}
 	sh.mu.Unlock()
 }
 
-// get returns a copy of the addresses filed under key.
-func (ix *multiIndex) get(key string) []addrKey {
-	sh := &ix.shards[strShard(key)]
+func (ix *multiIndex) remove(key []byte, a addrKey) {
+	sh := &ix.shards[bytesShard(key)]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	l, ok := sh.m[string(key)]
+	if !ok {
+		return
+	}
+	last := len(l.more) - 1
+	switch {
+	case l.one == a && last < 0:
+		delete(sh.m, string(key))
+		return
+	case l.one == a:
+		l.one, l.more = l.more[last], l.more[:last]
+	default:
+		for i, x := range l.more {
+			if x == a {
+				l.more[i] = l.more[last]
+				l.more = l.more[:last]
+				break
+			}
+		}
+	}
+	if len(l.more) == 0 {
+		l.more = nil
+	}
+	sh.m[string(key)] = l
+}
+
+// get returns the addresses filed under key.
+func (ix *multiIndex) get(key []byte) []addrKey {
+	sh := &ix.shards[bytesShard(key)]
 	sh.mu.RLock()
-	out := slices.Clone(sh.m[key])
-	sh.mu.RUnlock()
-	return out
+	defer sh.mu.RUnlock()
+	l, ok := sh.m[string(key)]
+	if !ok {
+		return nil
+	}
+	return append([]addrKey{l.one}, l.more...)
 }

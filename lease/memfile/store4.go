@@ -37,9 +37,9 @@ func Open4(cfg Config) (*Store4, error) {
 			expire: (*lease.Lease4).Expire,
 			state:  func(l *lease.Lease4) lease.State { return l.State },
 			clone:  (*lease.Lease4).Clone,
-			keys: []func(*lease.Lease4) string{
-				idx4HWAddr:   func(l *lease.Lease4) string { return string(l.HWAddr.Bytes) },
-				idx4ClientID: func(l *lease.Lease4) string { return string(l.ClientID) },
+			keys: []func(*lease.Lease4) []byte{
+				idx4HWAddr:   func(l *lease.Lease4) []byte { return l.HWAddr.Bytes },
+				idx4ClientID: func(l *lease.Lease4) []byte { return l.ClientID },
 			},
 		}),
 		format: csv.AppendLease4,
@@ -142,12 +142,12 @@ func (s *Store4) Leases4ByHWAddr(hw []byte) ([]*lease.Lease4, error) {
 	if len(hw) == 0 {
 		return nil, nil
 	}
-	return s.c.t.byIndex(idx4HWAddr, string(hw), nil), nil
+	return s.c.t.byIndex(idx4HWAddr, hw, nil), nil
 }
 
 func (s *Store4) Lease4ByHWAddrSubnet(hw []byte, subnetID uint32) (*lease.Lease4, error) {
 	if len(hw) > 0 {
-		if r := s.c.t.byIndex(idx4HWAddr, string(hw), func(l *lease.Lease4) bool { return l.SubnetID == subnetID }); len(r) > 0 {
+		if r := s.c.t.byIndex(idx4HWAddr, hw, func(l *lease.Lease4) bool { return l.SubnetID == subnetID }); len(r) > 0 {
 			return r[0], nil
 		}
 	}
@@ -158,12 +158,12 @@ func (s *Store4) Leases4ByClientID(clientID []byte) ([]*lease.Lease4, error) {
 	if len(clientID) == 0 {
 		return nil, nil
 	}
-	return s.c.t.byIndex(idx4ClientID, string(clientID), nil), nil
+	return s.c.t.byIndex(idx4ClientID, clientID, nil), nil
 }
 
 func (s *Store4) Lease4ByClientIDSubnet(clientID []byte, subnetID uint32) (*lease.Lease4, error) {
 	if len(clientID) > 0 {
-		if r := s.c.t.byIndex(idx4ClientID, string(clientID), func(l *lease.Lease4) bool { return l.SubnetID == subnetID }); len(r) > 0 {
+		if r := s.c.t.byIndex(idx4ClientID, clientID, func(l *lease.Lease4) bool { return l.SubnetID == subnetID }); len(r) > 0 {
 			return r[0], nil
 		}
 	}

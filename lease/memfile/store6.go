@@ -25,12 +25,11 @@ const (
 	idx6DUID
 )
 
-// iaKey is the DUID+IAID+type index key: type, IAID (4 octets), DUID.
-func iaKey(t lease.Type, duid []byte, iaid uint32) string {
-	b := make([]byte, 5, 5+len(duid))
-	b[0] = byte(t)
-	binary.BigEndian.PutUint32(b[1:], iaid)
-	return string(append(b, duid...))
+// appendIAKey appends the DUID+IAID+type index key: type, IAID (4 octets), DUID.
+func appendIAKey(buf []byte, t lease.Type, duid []byte, iaid uint32) []byte {
+	buf = append(buf, byte(t))
+	buf = binary.BigEndian.AppendUint32(buf, iaid)
+	return append(buf, duid...)
 }
 
 // Open6 loads the DHCPv6 lease files named by cfg and returns the store.
@@ -45,9 +44,9 @@ func Open6(cfg Config) (*Store6, error) {
 			expire: (*lease.Lease6).Expire,
 			state:  func(l *lease.Lease6) lease.State { return l.State },
 			clone:  (*lease.Lease6).Clone,
-			keys: []func(*lease.Lease6) string{
-				idx6DUIDIAIDType: func(l *lease.Lease6) string { return iaKey(l.Type, l.DUID, l.IAID) },
-				idx6DUID:         func(l *lease.Lease6) string { return string(l.DUID) },
+			keys: []func(*lease.Lease6) []byte{
+				idx6DUIDIAIDType: func(l *lease.Lease6) []byte { return appendIAKey(nil, l.Type, l.DUID, l.IAID) },
+				idx6DUID:         func(l *lease.Lease6) []byte { return l.DUID },
 			},
 		}),
 		format: csv.AppendLease6,
@@ -147,18 +146,18 @@ func (s *Store6) Lease6(t lease.Type, addr netip.Addr) (*lease.Lease6, error) {
 }
 
 func (s *Store6) Leases6ByDUIDIAID(t lease.Type, duid []byte, iaid uint32) ([]*lease.Lease6, error) {
-	return s.c.t.byIndex(idx6DUIDIAIDType, iaKey(t, duid, iaid), nil), nil
+	return s.c.t.byIndex(idx6DUIDIAIDType, appendIAKey(nil, t, duid, iaid), nil), nil
 }
 
 func (s *Store6) Leases6ByDUIDIAIDSubnet(t lease.Type, duid []byte, iaid uint32, subnetID uint32) ([]*lease.Lease6, error) {
-	return s.c.t.byIndex(idx6DUIDIAIDType, iaKey(t, duid, iaid), func(l *lease.Lease6) bool { return l.SubnetID == subnetID }), nil
+	return s.c.t.byIndex(idx6DUIDIAIDType, appendIAKey(nil, t, duid, iaid), func(l *lease.Lease6) bool { return l.SubnetID == subnetID }), nil
 }
 
 func (s *Store6) Leases6ByDUID(duid []byte) ([]*lease.Lease6, error) {
 	if len(duid) == 0 {
 		return nil, nil
 	}
-	return s.c.t.byIndex(idx6DUID, string(duid), nil), nil
+	return s.c.t.byIndex(idx6DUID, duid, nil), nil
 }
 
 // Leases6ByHostname scans every lease (an operator command).

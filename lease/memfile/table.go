@@ -1,6 +1,7 @@
 package memfile
 
 import (
+	"bytes"
 	"net/netip"
 	"slices"
 	"sync"
@@ -14,8 +15,8 @@ type ops[L any] struct {
 	expire func(*L) int64
 	state  func(*L) lease.State
 	clone  func(*L) *L
-	// keys[i] returns the key of secondary index i, "" for none.
-	keys []func(*L) string
+	// keys[i] returns the key of secondary index i; empty for none.
+	keys []func(*L) []byte
 }
 
 type shard[L any] struct {
@@ -37,13 +38,20 @@ type table[L any] struct {
 
 func newTable[L any](o ops[L]) *table[L] {
 	t := &table[L]{ops: o}
-	for i := range t.shards {
-		t.shards[i].m = make(map[addrKey]*L)
-	}
-	for range o.keys {
-		t.idx = append(t.idx, newMultiIndex())
-	}
+	t.presize(0)
 	return t
+}
+
+// presize makes the empty table's maps ready for about n leases, so that
+// loading a big lease file does not rehash them again and again.
+func (t *table[L]) presize(n int) {
+	for i := range t.shards {
+		t.shards[i].m = make(map[addrKey]*L, n/nShards)
+	}
+	t.idx = t.idx[:0]
+	for range t.ops.keys {
+		t.idx = append(t.idx, newMultiIndex(n))
+	}
 }
 
 func (t *table[L]) expKey(l *L) expKey {
@@ -90,7 +98,7 @@ func (t *table[L]) unlink(sh *shard[L], a addrKey, old, nw *L) {
 	}
 	for i, key := range t.ops.keys {
 		k := key(old)
-		if k != "" && (nw == nil || key(nw) != k) {
+		if len(k) > 0 && (nw == nil || !bytes.Equal(key(nw), k)) {
 			t.idx[i].remove(k, a)
 		}
 	}
@@ -109,7 +117,7 @@ func (t *table[L]) link(sh *shard[L], a addrKey, nw, old *L) {
 	}
 	for i, key := range t.ops.keys {
 		k := key(nw)
-		if k != "" && (old == nil || key(old) != k) {
+		if len(k) > 0 && (old == nil || !bytes.Equal(key(old), k)) {
 			t.idx[i].add(k, a)
 		}
 	}
@@ -128,14 +136,14 @@ func (t *table[L]) get(a addrKey) *L {
 
 // byIndex returns copies of the leases filed under key in index i that
 // pass keep (nil: all), in address order.
-func (t *table[L]) byIndex(i int, key string, keep func(*L) bool) []*L {
+func (t *table[L]) byIndex(i int, key []byte, keep func(*L) bool) []*L {
 	addrs := t.idx[i].get(key)
 	slices.SortFunc(addrs, cmpAddr)
 	var out []*L
 	for _, a := range addrs {
 		sh := &t.shards[a.shard()]
 		sh.mu.RLock()
-		if l := sh.m[a]; l != nil && t.ops.keys[i](l) == key && (keep == nil || keep(l)) {
+		if l := sh.m[a]; l != nil && bytes.Equal(t.ops.keys[i](l), key) && (keep == nil || keep(l)) {
 			out = append(out, t.ops.clone(l))
 		}
 		sh.mu.RUnlock()
