@@ -67,12 +67,12 @@ func (m *Manager) plan(entries []LoggerConfig) (map[string]*resolved, error) {
 
 // build opens the outputs of entries. On error everything opened is
 // closed again and the set-up in force is untouched.
-func (m *Manager) build(entries []LoggerConfig) (st *setup, err error) {
+func (m *Manager) build(entries []LoggerConfig) (_ *setup, err error) {
 	byName, err := m.plan(entries)
 	if err != nil {
 		return nil, err
 	}
-	st = &setup{root: m.root, byName: byName}
+	st := &setup{root: m.root, byName: byName}
 	r := byName[m.root]
 	if r == nil {
 		r = &resolved{}
