@@ -85,6 +85,12 @@ type Context4 struct {
 	// for .text and sub-options: the standard set plus the configuration's
 	// option-def entries. nil means the expression's compile-time set.
 	Defs *option.DefSet
+	// DeferredUnpacked tells that option 43 and the private options
+	// (224-254) have been decoded with their definitions, which Kea does
+	// after the first classification pass (classification step 4). Until
+	// then, as in Kea, option[43].option[n] finds nothing and .text of
+	// those options is the undecoded form.
+	DeferredUnpacked bool
 	Scratch
 }
 

@@ -106,7 +106,7 @@ func TestTokens4(t *testing.T) {
 		{"option[82].option[2].exists", "true"},
 		{"option[82].option[3].exists", "false"},
 		{"option[82].option[3].hex", ""},
-		{"option[43].option[2].hex", "yz"},
+		{"option[43].option[2].hex", ""}, // not decoded yet: see TestDeferred43
 		{"option[99].option[1].exists", "false"},
 		{"option[230].option[104].exists", "false"}, // no definition: no sub-options
 		{"relay4[1].hex", "eth0"},
@@ -305,4 +305,51 @@ func TestMembers(t *testing.T) {
 	if !e.DependsOn("KNOWN") || e.DependsOn("c") {
 		t.Error("DependsOn")
 	}
+}
+
+func TestDeferred43(t *testing.T) {
+	c := ctx4()
+	c.DeferredUnpacked = true
+	runStrCases(t, option.V4, c, []strCase{
+		{"option[43].option[2].hex", "yz"},
+		{"option[43].option[1].exists", "true"},
+		{"option[43].option[3].exists", "false"},
+	})
+}
+
+// TestTextKea22 checks .text against what Kea 2.2 pushed for the same
+// payloads (kea-dhcp4.eval debug log, testdata/kea-oracle.sh).
+func TestTextKea22(t *testing.T) {
+	p := &dhcp4.Packet{Op: dhcp4.BootRequest}
+	p.SetMessageType(dhcp4.DHCPDISCOVER)
+	for _, o := range []struct {
+		code uint8
+		data string
+	}{
+		{23, "\x40"}, {50, "\xc6\x33\x64\x05"}, {12, "host\x00"}, {230, "hello"},
+		{61, "\x01\x00\x0c\x01\x02\x03\x04"}, {119, "\x07example\x03com\x00"},
+		{3, "\xc6\x33\x64\x01\xc6\x33\x64\x02"}, {51, "\x00\x00\x0e\x10"},
+		{60, "docsis"}, {43, "\x01\x01x\x02\x02y"}, {55, "\x01\x1c\x02\x03\x0f\x06\x0c"},
+		{82, "\x01\x04eth0\x02\x02\xaa\xbb"},
+	} {
+		p.Set(o.code, []byte(o.data))
+	}
+	runStrCases(t, option.V4, &Context4{Pkt: p}, []strCase{
+		{"option[23].text", "type=023, len=001: 64 (uint8)"},
+		{"option[50].text", "type=050, len=004: 198.51.100.5 (ipv4-address)"},
+		{"option[12].text", "host"},
+		{"option[230].text", "type=230, len=005: 68:65:6c:6c:6f"},
+		{"option[61].text", "type=061, len=007: 01:00:0c:01:02:03:04"},
+		{"option[119].text", `type=119, len=013: "example.com." (fqdn)`},
+		{"option[3].text", "type=003, len=008: 198.51.100.1 198.51.100.2"},
+		{"option[51].text", "type=051, len=004: 3600 (uint32)"},
+		{"option[60].text", "docsis"},
+		{"option[43].text", "type=043, len=006: 01:01:78:02:02:79"},
+		{"option[53].text", "type=053, len=001: 1 (uint8)"},
+		{"option[55].text", "type=055, len=007: 1(uint8) 28(uint8) 2(uint8) 3(uint8) 15(uint8) 6(uint8) 12(uint8)"},
+		{"option[82].hex", "\x01\x04eth0\x02\x02\xaa\xbb"},
+		{"option[82].text", "type=082, len=010:,\noptions:\n  type=001, len=004: 65:74:68:30\n  type=002, len=002: aa:bb"},
+		{"hexstring(0xabcd, ':')", "ab:cd"},
+		{"addrtotext(::1.2.3.4)", "::1.2.3.4"},
+	})
 }

@@ -61,6 +61,9 @@ func (o *optExpr) evalStr(s *Scratch) []byte {
 	if defs := s.defs(); defs != nil && o.space != "" {
 		def = defs.Lookup(o.space, o.code)
 	}
+	if s.c4 != nil && !s.c4.DeferredUnpacked && o.space == option.SpaceDHCP4 && (o.code == 43 || o.code >= 224 && o.code <= 254) {
+		def = nil
+	}
 	return textOf(s, o.u, o.code, def, data)
 }
 
@@ -190,6 +193,9 @@ type subFinder struct {
 }
 
 func (f *subFinder) find(s *Scratch) ([]byte, bool) {
+	if f.padEnd && !s.c4.DeferredUnpacked {
+		return nil, false
+	}
 	data, ok := f.parent.find(s)
 	if !ok || len(data) < f.off {
 		return nil, false
