@@ -117,6 +117,13 @@ func TestRawSendsBroadcastAndL2Unicast(t *testing.T) {
 	if st := srv.Stats(); st.Sent != 3 || st.SendErrors != 0 {
 		t.Errorf("stats %+v", st)
 	}
+	// The send path allocates nothing per packet.
+	pk := NewPacket()
+	pk.SetPayload(copy(pk.Payload(), dhcpPayload(4, 300)))
+	pk.Dst, pk.DstMAC = netip.MustParseAddrPort("198.51.100.77:68"), cliIf.MAC
+	if a := testing.AllocsPerRun(50, func() { srv.Send(pk) }); a != 0 {
+		t.Errorf("raw send: %v allocations per packet", a)
+	}
 }
 
 // The kernel filter lets through only UDP to port 67 for the socket's
