@@ -156,12 +156,3 @@ func findIface(ifs []*Iface, name string) *Iface {
 	}
 	return nil
 }
-
-func findIfaceIndex(ifs []*Iface, idx int) *Iface {
-	for _, i := range ifs {
-		if i.Index == idx {
-			return i
-		}
-	}
-	return nil
-}
