@@ -1,10 +1,11 @@
 package config
 
-// Effective4 is what a DHCPv4 subnet uses once inheritance is resolved:
-// subnet, then its shared network, then global, then Kea's default. Client
-// classes and host reservations override some of these per packet (the
-// server applies them); pool options apply to addresses from that pool.
-type Effective4 struct {
+// EffectiveCommon is what a subnet of either server uses once inheritance
+// is resolved: subnet, then its shared network, then global, then Kea's
+// default. Client classes and host reservations override some of these per
+// packet (the server applies them); pool options apply to addresses from
+// that pool.
+type EffectiveCommon struct {
 	ValidLifetime    uint32
 	MinValidLifetime uint32
 	MaxValidLifetime uint32
@@ -17,13 +18,6 @@ type Effective4 struct {
 	T2Percent         float64
 	CacheThreshold    Opt[float64]
 	CacheMaxAge       Opt[uint32]
-	OfferLifetime     uint32
-
-	MatchClientID  bool
-	Authoritative  bool
-	NextServer     string
-	ServerHostname string
-	BootFileName   string
 
 	ReservationsGlobal    bool
 	ReservationsInSubnet  bool
@@ -50,8 +44,20 @@ type Effective4 struct {
 
 	// Options holds the option-data that applies to the subnet, most
 	// specific first: subnet, shared network, global. Pool, class and host
-	// options come from Pool4, ClientClass4 and Reservation4.
+	// options come from the pools, classes and reservations.
 	Options []*OptionData
+}
+
+// Effective4 is what a DHCPv4 subnet uses once inheritance is resolved.
+type Effective4 struct {
+	EffectiveCommon
+	OfferLifetime uint32
+
+	MatchClientID  bool
+	Authoritative  bool
+	NextServer     string
+	ServerHostname string
+	BootFileName   string
 }
 
 // resolve4 fills Eff of every subnet.
@@ -70,33 +76,43 @@ func effective4(c *Dhcp4, s *Subnet4) Effective4 {
 	} else {
 		n, nsel = &Scope4{}, &Selectors{}
 	}
-	sp, np, gp := &s.ScopeParams, &n.ScopeParams, &g.ScopeParams
-	u32 := func(f func(*ScopeParams) Opt[uint32]) Opt[uint32] { return orOpt(f(sp), f(np), f(gp)) }
-	b := func(f func(*ScopeParams) Opt[bool]) Opt[bool] { return orOpt(f(sp), f(np), f(gp)) }
-	str := func(f func(*ScopeParams) Opt[string]) Opt[string] { return orOpt(f(sp), f(np), f(gp)) }
-	fl := func(f func(*ScopeParams) Opt[float64]) Opt[float64] { return orOpt(f(sp), f(np), f(gp)) }
 	b4 := func(f func(*Scope4) Opt[bool]) Opt[bool] { return orOpt(f(&s.Scope4), f(n), f(g)) }
 
-	e := Effective4{}
-	valid := u32(func(p *ScopeParams) Opt[uint32] { return p.ValidLifetime })
-	e.ValidLifetime = valid.Or(DefaultValidLifetime)
-	e.MinValidLifetime = u32(func(p *ScopeParams) Opt[uint32] { return p.MinValidLifetime }).Or(e.ValidLifetime)
-	e.MaxValidLifetime = u32(func(p *ScopeParams) Opt[uint32] { return p.MaxValidLifetime }).Or(e.ValidLifetime)
-	e.RenewTimer = u32(func(p *ScopeParams) Opt[uint32] { return p.RenewTimer })
-	e.RebindTimer = u32(func(p *ScopeParams) Opt[uint32] { return p.RebindTimer })
-	e.CalculateTeeTimes = b(func(p *ScopeParams) Opt[bool] { return p.CalculateTeeTimes }).V
-	e.T1Percent = fl(func(p *ScopeParams) Opt[float64] { return p.T1Percent }).Or(DefaultT1Percent)
-	e.T2Percent = fl(func(p *ScopeParams) Opt[float64] { return p.T2Percent }).Or(DefaultT2Percent)
-	e.CacheThreshold = fl(func(p *ScopeParams) Opt[float64] { return p.CacheThreshold })
-	e.CacheMaxAge = u32(func(p *ScopeParams) Opt[uint32] { return p.CacheMaxAge })
+	e := Effective4{EffectiveCommon: effectiveCommon(4, &s.ScopeParams, &n.ScopeParams, &g.ScopeParams, &s.Selectors, nsel)}
 	e.OfferLifetime = orOpt(s.OfferLifetime, n.OfferLifetime, g.OfferLifetime).V
-
 	e.MatchClientID = b4(func(p *Scope4) Opt[bool] { return p.MatchClientID }).Or(true)
 	e.Authoritative = b4(func(p *Scope4) Opt[bool] { return p.Authoritative }).V
 	e.NextServer = nextServer(Some(firstNonEmpty(s.NextServer, n.NextServer, g.NextServer)))
 	// As for next-server, Kea takes "" below the global level as unset.
 	e.ServerHostname = firstNonEmpty(s.ServerHostname, n.ServerHostname, g.ServerHostname)
 	e.BootFileName = firstNonEmpty(s.BootFileName, n.BootFileName, g.BootFileName)
+	return e
+}
+
+// effectiveCommon resolves the parameters both servers share; sp, np and
+// gp are the subnet, network (empty when none) and global scopes.
+func effectiveCommon(family int, sp, np, gp *ScopeParams, ssel, nsel *Selectors) EffectiveCommon {
+	u32 := func(f func(*ScopeParams) Opt[uint32]) Opt[uint32] { return orOpt(f(sp), f(np), f(gp)) }
+	b := func(f func(*ScopeParams) Opt[bool]) Opt[bool] { return orOpt(f(sp), f(np), f(gp)) }
+	str := func(f func(*ScopeParams) Opt[string]) Opt[string] { return orOpt(f(sp), f(np), f(gp)) }
+	fl := func(f func(*ScopeParams) Opt[float64]) Opt[float64] { return orOpt(f(sp), f(np), f(gp)) }
+
+	e := EffectiveCommon{}
+	valid := u32(func(p *ScopeParams) Opt[uint32] { return p.ValidLifetime })
+	e.ValidLifetime = valid.Or(DefaultValidLifetime)
+	e.MinValidLifetime = u32(func(p *ScopeParams) Opt[uint32] { return p.MinValidLifetime }).Or(e.ValidLifetime)
+	e.MaxValidLifetime = u32(func(p *ScopeParams) Opt[uint32] { return p.MaxValidLifetime }).Or(e.ValidLifetime)
+	e.RenewTimer = u32(func(p *ScopeParams) Opt[uint32] { return p.RenewTimer })
+	e.RebindTimer = u32(func(p *ScopeParams) Opt[uint32] { return p.RebindTimer })
+	calc, t2 := false, DefaultT2Percent
+	if family == 6 {
+		calc, t2 = true, DefaultT2Percent6
+	}
+	e.CalculateTeeTimes = b(func(p *ScopeParams) Opt[bool] { return p.CalculateTeeTimes }).Or(calc)
+	e.T1Percent = fl(func(p *ScopeParams) Opt[float64] { return p.T1Percent }).Or(DefaultT1Percent)
+	e.T2Percent = fl(func(p *ScopeParams) Opt[float64] { return p.T2Percent }).Or(t2)
+	e.CacheThreshold = fl(func(p *ScopeParams) Opt[float64] { return p.CacheThreshold })
+	e.CacheMaxAge = u32(func(p *ScopeParams) Opt[uint32] { return p.CacheMaxAge })
 
 	e.ReservationsGlobal = b(func(p *ScopeParams) Opt[bool] { return p.ReservationsGlobal }).V
 	e.ReservationsInSubnet = b(func(p *ScopeParams) Opt[bool] { return p.ReservationsInSubnet }).Or(true)
@@ -116,17 +132,17 @@ func effective4(c *Dhcp4, s *Subnet4) Effective4 {
 	e.StoreExtendedInfo = b(func(p *ScopeParams) Opt[bool] { return p.StoreExtendedInfo }).V
 	e.Allocator = str(func(p *ScopeParams) Opt[string] { return p.Allocator }).Or(DefaultAllocator)
 
-	e.Interface = orOpt(s.Interface, nsel.Interface).V
+	e.Interface = orOpt(ssel.Interface, nsel.Interface).V
 	switch {
-	case s.Relay != nil:
-		e.Relay = s.Relay.IPAddresses
+	case ssel.Relay != nil:
+		e.Relay = ssel.Relay.IPAddresses
 	case nsel.Relay != nil:
 		e.Relay = nsel.Relay.IPAddresses
 	}
-	e.ClientClass = orOpt(s.ClientClass, nsel.ClientClass).V
-	e.RequireClientClasses = append(append([]string(nil), nsel.RequireClientClasses...), s.RequireClientClasses...)
+	e.ClientClass = orOpt(ssel.ClientClass, nsel.ClientClass).V
+	e.RequireClientClasses = append(append([]string(nil), nsel.RequireClientClasses...), ssel.RequireClientClasses...)
 
-	e.Options = append(e.Options, s.OptionData...)
+	e.Options = append(e.Options, sp.OptionData...)
 	e.Options = append(e.Options, np.OptionData...)
 	e.Options = append(e.Options, gp.OptionData...)
 	return e

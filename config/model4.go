@@ -3,6 +3,8 @@ package config
 import (
 	"net/netip"
 
+	"github.com/nestordhcp/nestor/eval"
+
 	"github.com/nestordhcp/nestor/option"
 )
 
@@ -170,9 +172,8 @@ type ClientClass4 struct {
 	MaxValid       Opt[uint32]
 	OfferLifetime  Opt[uint32]
 	UserContext    *Node
-	// Expr is what ExpressionParser returned for Test (nil without a
-	// parser).
-	Expr any
+	// Expr is the compiled test (or template-test), nil without one.
+	Expr *eval.Expr
 	// Defs is the class's own definition set (standard + global + class
 	// option-def), nil when the class defines none.
 	Defs *option.DefSet

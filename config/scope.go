@@ -75,6 +75,7 @@ const (
 	DefaultValidLifetime     = 7200
 	DefaultT1Percent         = 0.5
 	DefaultT2Percent         = 0.875
+	DefaultT2Percent6        = 0.8
 	DefaultHostnameCharSet   = "[^A-Za-z0-9.-]"
 	DefaultGeneratedPrefix   = "myhost"
 	DefaultReplaceClientName = "never"

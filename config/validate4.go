@@ -2,10 +2,10 @@ package config
 
 import "fmt"
 
-// checkLifetimes checks a valid-lifetime triplet (min <= default <= max) as
-// Kea's parseIntTriplet does and returns its message, or "".
-func (d *decoder) checkLifetimes(val, min, max, _ Opt[uint32]) string {
-	const name = "valid-lifetime"
+// checkTriplet checks a lifetime triplet (min <= default <= max) as Kea's
+// parseIntTriplet does and returns its message, or "". name is
+// "valid-lifetime" or "preferred-lifetime".
+func checkTriplet(name string, val, min, max Opt[uint32]) string {
 	switch {
 	case val.Set && min.Set && min.V > val.V:
 		return fmt.Sprintf("the value of min-%s (%d) is not less than (default) %s (%d)", name, min.V, name, val.V)
@@ -19,7 +19,7 @@ func (d *decoder) checkLifetimes(val, min, max, _ Opt[uint32]) string {
 
 func (d *decoder) checkGlobalLifetimes(s *Scope4) {
 	p := &s.ScopeParams
-	if msg := d.checkLifetimes(p.ValidLifetime, p.MinValidLifetime, p.MaxValidLifetime, Opt[uint32]{}); msg != "" {
+	if msg := checkTriplet("valid-lifetime", p.ValidLifetime, p.MinValidLifetime, p.MaxValidLifetime); msg != "" {
 		d.fail(cfgErr(Pos{}, "%s", msg))
 	}
 }
@@ -27,7 +27,7 @@ func (d *decoder) checkGlobalLifetimes(s *Scope4) {
 // checkScopeLifetimes checks a subnet's or network's triplet after Kea's
 // parser copied the global values into it.
 func (d *decoder) checkScopeLifetimes(r *reader, p *ScopeParams) {
-	if msg := d.checkLifetimes(p.ValidLifetime, p.MinValidLifetime, p.MaxValidLifetime, Opt[uint32]{}); msg != "" {
+	if msg := checkTriplet("valid-lifetime", p.ValidLifetime, p.MinValidLifetime, p.MaxValidLifetime); msg != "" {
 		r.fail(cfgErr(Pos{}, "subnet configuration failed: %s", msg))
 	}
 }
@@ -38,7 +38,7 @@ func (d *decoder) validate4(c *Dhcp4, m *Node) {
 	resolve4(c)
 	for _, s := range c.AllSubnets {
 		e := &s.Eff
-		if msg := d.checkLifetimes(Some(e.ValidLifetime), Some(e.MinValidLifetime), Some(e.MaxValidLifetime), Opt[uint32]{}); msg != "" {
+		if msg := checkTriplet("valid-lifetime", Some(e.ValidLifetime), Some(e.MinValidLifetime), Some(e.MaxValidLifetime)); msg != "" {
 			d.fail(cfgErr(Pos{}, "subnet configuration failed: %s", msg))
 			return
 		}
