@@ -3,6 +3,7 @@ package klog
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"strconv"
 )
 
@@ -95,6 +96,12 @@ func appendArg(b []byte, a any) []byte {
 		return strconv.AppendUint(b, uint64(v), 10)
 	case uint8:
 		return strconv.AppendUint(b, uint64(v), 10)
+	case netip.Addr:
+		return v.AppendTo(b)
+	case netip.Prefix:
+		return v.AppendTo(b)
+	case netip.AddrPort:
+		return v.AppendTo(b)
 	case bool:
 		return strconv.AppendBool(b, v)
 	case float64:
