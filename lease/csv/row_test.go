@@ -55,8 +55,8 @@ func TestHeader(t *testing.T) {
 
 func TestParseRow4(t *testing.T) {
 	base := lease.Lease4{
-		Addr:   mustAddr("198.51.100.5"),
-		HWAddr: lease.HWAddr{Bytes: []byte{1, 2, 3, 4, 5, 6}, Type: lease.HTypeEther},
+		Addr:          mustAddr("198.51.100.5"),
+		HWAddr:        lease.HWAddr{Bytes: []byte{1, 2, 3, 4, 5, 6}, Type: lease.HTypeEther},
 		ValidLifetime: 3600, CLTT: 1000, SubnetID: 7,
 	}
 	with := func(f func(*lease.Lease4)) *lease.Lease4 { l := base; f(&l); return &l }
