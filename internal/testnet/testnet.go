@@ -102,8 +102,6 @@ func NewPair(t testing.TB, prefix string) *Pair {
 	}
 	must("ip", "netns", "add", p.Server.Name)
 	must("ip", "netns", "add", p.Client.Name)
-	must("ip", "link", "add", p.ServerIface, "netns", p.Server.Name, "type", "veth",
-		"peer", "name", p.ClientIface, "netns", p.Client.Name)
 	for _, ns := range []*NS{p.Server, p.Client} {
 		must("ip", "-n", ns.Name, "link", "set", "lo", "up")
 		for _, kv := range []string{
@@ -114,6 +112,10 @@ func NewPair(t testing.TB, prefix string) *Pair {
 			must("ip", "netns", "exec", ns.Name, "sysctl", "-qw", kv)
 		}
 	}
+	// The link is made after DAD is off in both namespaces, so its
+	// addresses are usable at once (not "tentative" for a second).
+	must("ip", "link", "add", p.ServerIface, "netns", p.Server.Name, "type", "veth",
+		"peer", "name", p.ClientIface, "netns", p.Client.Name)
 	must("ip", "-n", p.Server.Name, "addr", "add", ServerV4+"/24", "dev", p.ServerIface)
 	must("ip", "-n", p.Server.Name, "addr", "add", ServerV6+"/64", "dev", p.ServerIface, "nodad")
 	must("ip", "-n", p.Server.Name, "link", "set", p.ServerIface, "up")

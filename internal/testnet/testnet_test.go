@@ -31,3 +31,16 @@ func TestProcStopsAndLogs(t *testing.T) {
 		t.Fatal("process still running after Stop")
 	}
 }
+
+func TestLinkLocalNotTentative(t *testing.T) {
+	p := NewPair(t, "td")
+	for _, ns := range []*NS{p.Server, p.Client} {
+		out := ns.Run("ip", "-6", "addr", "show", "scope", "link")
+		if !strings.Contains(out, "inet6 fe80::") {
+			t.Fatalf("%s has no link-local address:\n%s", ns.Name, out)
+		}
+		if strings.Contains(out, "tentative") {
+			t.Errorf("%s link-local address still tentative:\n%s", ns.Name, out)
+		}
+	}
+}
