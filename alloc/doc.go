@@ -1,0 +1,27 @@
+// Package alloc is the DHCPv4 allocation engine (Kea's AllocEngine for
+// DHCPv4): it finds or picks the address a client gets, in Kea's decision
+// order, through the iterative, random and free-lease-queue allocators,
+// honouring reservations, class-guarded pools and shared networks; it
+// renews, reuses (lease caching), releases and declines leases, calls the
+// lease4_* hook points and keeps the address statistics; and Reclaimer4 runs
+// the expired-leases-processing timers.
+//
+// # Concurrency
+//
+// Every method may be called from many goroutines. There is no global lock
+// on the allocation path: a candidate address is held in a sharded in-flight
+// set (Kea's ResourceHandler4) while it is checked and written, allocator
+// positions are per pool, and the lease store is the authority (AddLease4
+// failing with lease.ErrExists makes the engine try another address).
+//
+// # Finding free addresses fast
+//
+// Each pool of up to 2^24 addresses keeps a bitmap of the addresses that
+// have a lease that is not reclaimed (state default or declined, expired or
+// not), kept in step with the store through Store4.Watch4. Allocators scan
+// it 64 addresses at a time, so a nearly full pool costs little. Expired but
+// not yet reclaimed leases are only considered once a pool has no address
+// without a lease: Kea's iterative allocator would reuse them as it passes
+// them; Nestor prefers never-used addresses first (see the report in
+// docs/compat notes).
+package alloc
