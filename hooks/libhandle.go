@@ -47,6 +47,15 @@ func (lh *LibraryHandle) Name() string { return lh.name }
 // libraries that behave differently per daemon.
 func (lh *LibraryHandle) ProcName() string { return lh.m.procName }
 
+// Services returns what the daemon offers its libraries (Options.Services),
+// or nil. A library asserts it to the interface it needs, for example
+//
+//	type leaseServices interface{ LeaseStore4() lease.Store4 }
+//	svc, ok := h.Services().(leaseServices)
+//
+// and fails its Load with a clear error when the daemon lacks it.
+func (lh *LibraryHandle) Services() any { return lh.m.services }
+
 // Parameters returns the library's "parameters" map (Kea's getParameters).
 func (lh *LibraryHandle) Parameters() Parameters { return lh.params }
 

@@ -34,6 +34,12 @@ type Options struct {
 	// ResolveLibrary); false (the default) accepts any directory, as Kea
 	// does under -X.
 	StrictPaths bool
+	// Services is what the daemon offers its libraries (its lease store,
+	// configuration, statistics ...), handed to them by
+	// LibraryHandle.Services. Kea's libraries reach these through
+	// singletons; a Go library instead asserts Services to the small
+	// interface it needs, so it can be tested with a fake.
+	Services any
 }
 
 type entry struct {
@@ -118,6 +124,7 @@ type Manager struct {
 	parkedLimit atomic.Int64
 
 	procName  string
+	services  any
 	hooksPath string
 	strict    bool
 	log       *slog.Logger
@@ -130,6 +137,7 @@ const DefaultParkedPacketLimit = 256
 func NewManager(o Options) *Manager {
 	m := &Manager{
 		procName:  o.ProcName,
+		services:  o.Services,
 		hooksPath: trimTrailingSlash(o.HooksPath),
 		strict:    o.StrictPaths,
 		log:       o.Logger,

@@ -478,3 +478,26 @@ func TestLibraryParameters(t *testing.T) {
 		t.Errorf("err = %v / %v", err, err.(*LoadError).Err)
 	}
 }
+
+type servicesLib struct{ got any }
+
+func (l *servicesLib) Load(h *LibraryHandle) error { l.got = h.Services(); return nil }
+func (l *servicesLib) Unload() error               { return nil }
+func (l *servicesLib) MultiThreadingCompatible() bool {
+	return true
+}
+
+func TestServicesReachLibraries(t *testing.T) {
+	lib := &servicesLib{}
+	RegisterLibrary("libtest_services.so", func() Library { return lib })
+	type daemon struct{ name string }
+	d := &daemon{name: "kea-dhcp4"}
+	m := NewManager(Options{ProcName: "kea-dhcp4", Services: d})
+	if err := m.LoadLibraries([]LibraryConfig{{Library: "libtest_services.so"}}, true); err != nil {
+		t.Fatal(err)
+	}
+	defer m.UnloadLibraries()
+	if lib.got != d {
+		t.Fatalf("library saw services %v, want %v", lib.got, d)
+	}
+}
