@@ -103,3 +103,11 @@ func BenchmarkPatternDefault(b *testing.B) {
 		buf = p.appendEvent(buf[:0], e)
 	}
 }
+
+// The default pattern without %t: what the thread ID (a gettid system
+// call per message) costs.
+func BenchmarkInfoNoThreadID(b *testing.B) {
+	o := NewOutputOption("stdout")
+	o.Pattern = "%D{%Y-%m-%d %H:%M:%S.%q} %-5p [%c/%i] %m\n"
+	benchInfo(b, benchLogger(b, []LoggerConfig{{Name: "kea-dhcp4", Severity: "INFO", OutputOptions: []OutputOption{o}}}))
+}

@@ -167,7 +167,7 @@ func ParsePattern(src string) *Pattern {
 		switch c.kind {
 		case cvBasename, cvFile, cvLocation, cvLine, cvFunction:
 			p.needCaller = true
-		case cvThread, cvThread2:
+		case cvThread2:
 			p.needTID = true
 		}
 		p.convs = append(p.convs, c)
@@ -268,7 +268,8 @@ type event struct {
 	logger string
 	msg    []byte
 	pc     uintptr
-	tid    int
+	tid    int // %t; 0 prints the pid
+	ktid   int // %T, read on first use
 	env    *procInfo
 }
 
@@ -337,11 +338,18 @@ func (c *conv) appendValue(b []byte, e *event) []byte {
 		return append(b, e.sev.String()...)
 	case cvPID:
 		return strconv.AppendInt(b, int64(e.env.pid), 10)
-	case cvThread, cvThread2:
-		if e.tid == 0 {
-			e.tid = gettid()
+	case cvThread:
+		// Kea prints pthread_self(); goroutines have no stable thread, so
+		// klog prints the main thread's ID (the pid), which costs nothing.
+		if e.tid != 0 {
+			return strconv.AppendInt(b, int64(e.tid), 10)
 		}
-		return strconv.AppendInt(b, int64(e.tid), 10)
+		return strconv.AppendInt(b, int64(e.env.pid), 10)
+	case cvThread2:
+		if e.ktid == 0 {
+			e.ktid = gettid()
+		}
+		return strconv.AppendInt(b, int64(e.ktid), 10)
 	case cvRelative:
 		return strconv.AppendInt(b, e.t.Sub(e.env.start).Milliseconds(), 10)
 	case cvHost:

@@ -1,6 +1,8 @@
 package klog
 
 import (
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -52,11 +54,23 @@ func TestPatternMatchesKea(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := ParsePattern(tc.pattern)
 			pi := &procInfo{pid: tc.pid, start: tc.t.Add(-time.Duration(tc.relMS)*time.Millisecond - time.Microsecond), host: "vm", fqdn: "vm", loc: time.UTC}
-			e := &event{t: tc.t, sev: tc.sev, logger: tc.logger, msg: []byte(tc.msg), tid: tc.tid, env: pi}
+			e := &event{t: tc.t, sev: tc.sev, logger: tc.logger, msg: []byte(tc.msg), tid: tc.tid, ktid: tc.tid, env: pi}
 			if got := string(p.appendEvent(nil, e)); got != tc.want {
 				t.Errorf("pattern %q\n got %q\nwant %q", tc.pattern, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestThreadConversions(t *testing.T) {
+	runtime.LockOSThread() // gettid must not change between the two reads
+	defer runtime.UnlockOSThread()
+	p := ParsePattern("%t %T %t")
+	e := &event{env: &procInfo{pid: 4242}}
+	got := string(p.appendEvent(nil, e))
+	want := fmt.Sprintf("4242 %d 4242", gettid())
+	if got != want {
+		t.Errorf("got %q want %q", got, want)
 	}
 }
 

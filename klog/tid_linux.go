@@ -2,6 +2,6 @@ package klog
 
 import "syscall"
 
-// gettid is the kernel thread ID, which Kea's %T prints and which stands
-// in for the pthread ID of Kea's %t (Go has no stable thread identity).
+// gettid is the kernel thread ID of the calling goroutine's thread, which
+// %T prints (one system call per message).
 func gettid() int { return syscall.Gettid() }
