@@ -27,7 +27,7 @@ func TestDispatch(t *testing.T) {
 		{"subcommand", []string{"nestor", "dhcp4", "-v"}, 0, version.Version, ""},
 		{"subcommand bad port", []string{"nestor", "dhcp6", "-c", "x", "-P", "0"}, 1, "", "Failed to parse client port number: [0], 1-65535 allowed."},
 		{"placeholder", []string{"nestor", "agent"}, 1, "", "nestor agent: not built yet"},
-		{"placeholder link", []string{"kea-lfc", "-c", "x"}, 1, "", "kea-lfc: not built yet"},
+		{"placeholder link", []string{"kea-shell"}, 1, "", "kea-shell: not built yet"},
 		{"unknown", []string{"nestor", "frobnicate"}, 1, "", `unknown command "frobnicate"`},
 		{"no args", []string{"nestor"}, 1, "", "Commands:"},
 		{"help", []string{"nestor", "help"}, 0, "kea-ctrl-agent", ""},

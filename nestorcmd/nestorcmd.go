@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/nestordhcp/nestor/internal/version"
+	"github.com/nestordhcp/nestor/lease/lfc"
 )
 
 // program is one of the suite's programs.
@@ -29,7 +30,7 @@ func init() {
 		{"dhcp6", "kea-dhcp6", "the DHCPv6 server", runDHCP6},
 		{"ddns", "kea-dhcp-ddns", "the DHCP-DDNS daemon", notBuilt},
 		{"agent", "kea-ctrl-agent", "the control agent", notBuilt},
-		{"lfc", "kea-lfc", "the lease file cleanup", notBuilt},
+		{"lfc", "kea-lfc", "the lease file cleanup", runLFC},
 		{"admin", "kea-admin", "database administration", notBuilt},
 		{"shell", "kea-shell", "the control channel client", notBuilt},
 		{"perfdhcp", "perfdhcp", "the DHCP load generator", notBuilt},
@@ -106,3 +107,5 @@ func runVersion(_ string, args []string, stdout, _ io.Writer) int {
 	fmt.Fprintln(stdout, version.Version)
 	return 0
 }
+
+func runLFC(_ string, args []string, _, _ io.Writer) int { return lfc.RunLFC(args) }
