@@ -1,0 +1,316 @@
+package alloc
+
+import (
+	"cmp"
+	"errors"
+	"hash/maphash"
+	"log/slog"
+	"net/netip"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/host"
+	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/stats"
+)
+
+// ErrNoSubnet is returned by Allocate4 when the context has no subnet the
+// client may use.
+var ErrNoSubnet = errors.New("alloc: can't allocate IPv4 address without subnet")
+
+// ErrNoHWAddr is returned by Allocate4 when the context has no hardware
+// address.
+var ErrNoHWAddr = errors.New("alloc: HWAddr must be defined")
+
+// Engine4 is the DHCPv4 allocation engine. Make one with NewEngine4 and
+// switch it to each new configuration with Reconfigure, so that allocator
+// state (iterative positions, free lease queues, occupancy bitmaps)
+// survives. It is safe for concurrent use.
+type Engine4 struct {
+	store  lease.Store4
+	hk     *hooks.Manager
+	st     *stats.Registry
+	log    *slog.Logger
+	cancel func()
+
+	cur atomic.Pointer[engineConfig]
+
+	// states holds the pool states by range; guarded by statesMu, which
+	// only reconfiguration takes.
+	statesMu sync.Mutex
+	states   map[[2]uint32]*poolState
+
+	locks addrLocks
+
+	// Now returns the current time; tests replace it before use.
+	Now func() time.Time
+	// NameChangeRemove, when set, is called with a lease whose DNS entries
+	// reclamation removes (fqdn flags set): the server queues the
+	// NameChangeRequest. Set it before use.
+	NameChangeRemove func(l *lease.Lease4)
+}
+
+// engineConfig is everything derived from one configuration.
+type engineConfig struct {
+	cfg       *config.Dhcp4
+	hosts     host.Store4
+	subnets   map[uint32]*subnetInfo
+	pools     poolIndex
+	networks  map[*config.SharedNetwork4]*networkInfo
+	probation uint32
+	unique    bool
+	exclude24 bool
+	elp       config.ExpiredLeasesProcessing
+}
+
+type subnetInfo struct {
+	s     *config.Subnet4
+	pools []*poolRef
+	kind  allocKind
+	net   *networkInfo
+	// nextPool is the pool the iterative allocator continues from.
+	nextPool atomic.Int32
+	// capacity is the number of addresses in the subnet's pools.
+	capacity uint64
+}
+
+type networkInfo struct {
+	n       *config.SharedNetwork4
+	subnets []*subnetInfo
+	// preferred is the id of the subnet that allocated last (Kea's
+	// getPreferredSubnet).
+	preferred atomic.Uint32
+}
+
+// NewEngine4 returns an engine serving cfg with the lease store, the host
+// reservations (nil: none), the hooks manager (nil: no hooks), the
+// statistics registry (nil: none) and a logger (nil: slog.Default()).
+// The engine follows the store's changes until Close.
+func NewEngine4(cfg *config.Dhcp4, store lease.Store4, hosts host.Store4, hk *hooks.Manager, st *stats.Registry, logger *slog.Logger) *Engine4 {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	e := &Engine4{store: store, hk: hk, st: st, log: logger, states: make(map[[2]uint32]*poolState), Now: time.Now}
+	e.locks.seed = maphash.MakeSeed()
+	// Follow the store before loading pools so that no change is missed.
+	e.cancel = store.Watch4(e.onChange)
+	e.Reconfigure(cfg, hosts)
+	return e
+}
+
+// Close stops following the lease store.
+func (e *Engine4) Close() {
+	if e.cancel != nil {
+		e.cancel()
+	}
+}
+
+// Config returns the configuration in use.
+func (e *Engine4) Config() *config.Dhcp4 { return e.cur.Load().cfg }
+
+// Reconfigure switches the engine to a new configuration and host store.
+// Pools whose address range is unchanged keep their state; new pools are
+// loaded from the lease store (only the leases within their range are
+// read). Queries in progress finish with the configuration they started
+// with.
+func (e *Engine4) Reconfigure(cfg *config.Dhcp4, hosts host.Store4) {
+	if cfg == nil {
+		cfg = &config.Dhcp4{}
+	}
+	ec := &engineConfig{
+		cfg:       cfg,
+		hosts:     hosts,
+		subnets:   make(map[uint32]*subnetInfo, len(cfg.AllSubnets)),
+		networks:  make(map[*config.SharedNetwork4]*networkInfo),
+		probation: cfg.DeclineProbationPeriod.Or(config.DefaultDeclineProbation),
+		unique:    cfg.IPReservationsUnique.Or(true),
+		exclude24: cfg.Compatibility.ExcludeFirstLast24.Or(false),
+		elp:       cfg.ExpiredLeasesProcessing,
+	}
+	e.statesMu.Lock()
+	keep := make(map[[2]uint32]*poolState)
+	var fresh []*poolState
+	for _, s := range cfg.AllSubnets {
+		si := &subnetInfo{s: s, kind: parseAllocKind(s.Eff.Allocator)}
+		for _, p := range s.Pools {
+			k := [2]uint32{addrU32(p.First), addrU32(p.Last)}
+			ps := keep[k]
+			if ps == nil {
+				ps = e.states[k]
+				if ps == nil {
+					ps = newPoolState(p.First, p.Last)
+					fresh = append(fresh, ps)
+				}
+				keep[k] = ps
+			}
+			ref := &poolRef{state: ps, pool: p, subnet: s}
+			si.pools = append(si.pools, ref)
+			ec.pools = append(ec.pools, ref)
+			si.capacity += ps.count()
+		}
+		ec.subnets[s.ID] = si
+		if s.Network != nil {
+			ni := ec.networks[s.Network]
+			if ni == nil {
+				ni = &networkInfo{n: s.Network}
+				ec.networks[s.Network] = ni
+			}
+			si.net = ni
+		}
+	}
+	for _, n := range cfg.SharedNetworks {
+		ni := ec.networks[n]
+		if ni == nil {
+			continue
+		}
+		for _, s := range n.Subnets {
+			if si := ec.subnets[s.ID]; si != nil {
+				ni.subnets = append(ni.subnets, si)
+			}
+		}
+	}
+	// Kea rebuilds the free lease queues at every configuration.
+	for _, ps := range keep {
+		ps.mu.Lock()
+		ps.flqBuilt, ps.flq, ps.inq = false, nil, nil
+		ps.mu.Unlock()
+	}
+	e.states = keep
+	slices.SortFunc(ec.pools, func(a, b *poolRef) int { return cmp.Compare(a.state.first, b.state.first) })
+	e.cur.Store(ec)
+	e.statesMu.Unlock()
+	for _, ps := range fresh {
+		e.loadPool(ps)
+	}
+}
+
+// loadPool marks the addresses of a new pool that have live leases.
+func (e *Engine4) loadPool(ps *poolState) {
+	if ps.used == nil {
+		return
+	}
+	after := u32Addr(ps.first - 1)
+	if ps.first == 0 {
+		after = netip.AddrFrom4([4]byte{})
+	}
+	for {
+		page, err := e.store.Leases4Page(after, 1024)
+		if err != nil {
+			e.log.Error("cannot read leases for a new pool", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "error", err)
+			return
+		}
+		done := len(page) < 1024
+		ps.mu.Lock()
+		for _, l := range page {
+			v := addrU32(l.Addr)
+			if v > ps.last {
+				done = true
+				break
+			}
+			if v >= ps.first {
+				ps.mark(v-ps.first, live(l))
+			}
+		}
+		ps.mu.Unlock()
+		if done || len(page) == 0 {
+			return
+		}
+		after = page[len(page)-1].Addr
+		if addrU32(after) >= ps.last {
+			return
+		}
+	}
+}
+
+// onChange keeps the pool bitmaps in step with the store.
+func (e *Engine4) onChange(c lease.Change4) {
+	ec := e.cur.Load()
+	if ec == nil {
+		return
+	}
+	var l *lease.Lease4
+	switch c.Kind {
+	case lease.Added, lease.Updated:
+		l = c.New
+	case lease.Deleted:
+		l = c.Old
+	}
+	if l == nil {
+		return
+	}
+	e.markAddr(ec, l.Addr, c.Kind != lease.Deleted && live(l))
+}
+
+func (e *Engine4) markAddr(ec *engineConfig, a netip.Addr, busy bool) {
+	ref := ec.pools.find(a)
+	if ref == nil {
+		return
+	}
+	ps := ref.state
+	ps.mu.Lock()
+	ps.mark(addrU32(a)-ps.first, busy)
+	ps.mu.Unlock()
+}
+
+func (e *Engine4) now() int64 { return e.Now().Unix() }
+
+// addrLocks is a striped set of locks: an address is held while the engine
+// checks and writes its lease (Kea's ResourceHandler4). A goroutine never
+// holds two stripes at once.
+type addrLocks struct {
+	seed    maphash.Seed
+	stripes [1024]sync.Mutex
+}
+
+func (a *addrLocks) stripe(addr netip.Addr) *sync.Mutex {
+	b := addr.Unmap().As4()
+	return &a.stripes[maphash.Bytes(a.seed, b[:])&1023]
+}
+
+// Statistics.
+
+func (e *Engine4) stat(name string, d int64) {
+	if e.st != nil {
+		_ = e.st.AddInt(name, d)
+	}
+}
+
+func subnetStat(id uint32, name string) string {
+	return "subnet[" + strconv.FormatUint(uint64(id), 10) + "]." + name
+}
+
+func poolStat(id, pid uint32, name string) string {
+	return "subnet[" + strconv.FormatUint(uint64(id), 10) + "].pool[" + strconv.FormatUint(uint64(pid), 10) + "]." + name
+}
+
+// poolOf returns the pool of a subnet holding addr (class guards ignored),
+// or nil.
+func (ec *engineConfig) poolOf(subnetID uint32, addr netip.Addr) *poolRef {
+	ref := ec.pools.find(addr)
+	if ref == nil || ref.subnet.ID != subnetID {
+		return nil
+	}
+	return ref
+}
+
+// subnetPoolStat adds d to a subnet statistic and to the same statistic of
+// the pool holding addr (pool-level statistics, Kea 2.6).
+func (e *Engine4) subnetPoolStat(ec *engineConfig, subnetID uint32, addr netip.Addr, name string, d int64) {
+	e.stat(subnetStat(subnetID, name), d)
+	if ref := ec.poolOf(subnetID, addr); ref != nil {
+		e.stat(poolStat(subnetID, ref.pool.PoolID.Or(0), name), d)
+	}
+}
+
+// poolID returns the pool-id of the pool of a subnet holding addr (0).
+func (ec *engineConfig) poolID(subnetID uint32, addr netip.Addr) uint32 {
+	if ref := ec.poolOf(subnetID, addr); ref != nil {
+		return ref.pool.PoolID.Or(0)
+	}
+	return 0
+}

@@ -1,0 +1,143 @@
+package alloc
+
+import (
+	"errors"
+	"net/netip"
+
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/lease"
+)
+
+// Release4 handles a DHCPRELEASE for addr (Kea's processRelease): the lease
+// must exist and belong to the client (ctx.HWAddr, ctx.ClientID);
+// lease4_release may keep it (Skip or Drop). With lease affinity
+// (flush-reclaimed-timer-wait-time and hold-reclaimed-time both > 0) a
+// finite lease is expired and kept, with a zero valid lifetime as Kea 2.6
+// writes it, and reclaimed later; otherwise it is deleted.
+// subnet[id].assigned-addresses and the pool's go down by one.
+//
+// It returns the lease as it was before the release (its hostname and DNS
+// flags tell the server which DNS entries to remove), or nil when nothing
+// was released. Only ctx.Query, ctx.HWAddr, ctx.ClientID and ctx.Callout
+// are used.
+func (e *Engine4) Release4(ctx *Context4, addr netip.Addr) (*lease.Lease4, error) {
+	ec := e.cur.Load()
+	mu := e.locks.stripe(addr)
+	mu.Lock()
+	defer mu.Unlock()
+	l, err := e.store.Lease4(addr)
+	if err != nil {
+		if errorsIsNotFound(err) {
+			e.log.Info("no lease for the released address", "msgid", "DHCP4_RELEASE_FAIL_NO_LEASE", "address", addr.String())
+			return nil, nil
+		}
+		return nil, err
+	}
+	if !l.BelongsTo(ctx.HWAddr.Bytes, ctx.ClientID) {
+		e.log.Info("released lease belongs to another client", "msgid", "DHCP4_RELEASE_FAIL_WRONG_CLIENT", "address", addr.String())
+		return nil, nil
+	}
+	st := e.callout(ctx, hooks.Lease4Release, func(h *hooks.CalloutHandle) {
+		hooks.Set(h, "query4", ctx.Query)
+		hooks.Set(h, "lease4", l)
+	}, nil)
+	if st == hooks.Skip || st == hooks.Drop {
+		e.log.Debug("lease4_release callouts skipped the release", "msgid", "DHCP4_HOOK_LEASE4_RELEASE_SKIP", "address", addr.String())
+		return nil, nil
+	}
+	old := l.Clone()
+	if ec.elp.FlushReclaimedTimerWaitTime > 0 && ec.elp.HoldReclaimedTime > 0 && l.ValidLifetime != lease.InfiniteLifetime {
+		l.ValidLifetime = 0
+		// The server removes the DNS entries now; reclamation must not
+		// do it again.
+		l.Hostname, l.FQDNFwd, l.FQDNRev = "", false, false
+		err = e.store.UpdateLease4(l)
+	} else {
+		err = e.store.DeleteLease4(addr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if live(old) && !released(old) {
+		e.subnetPoolStat(ec, old.SubnetID, old.Addr, "assigned-addresses", -1)
+	}
+	e.log.Info("address released", "msgid", "DHCP4_RELEASE", "address", addr.String())
+	return old, nil
+}
+
+// Decline4 handles a DHCPDECLINE for addr (Kea's processDecline): the
+// lease must exist and belong to the client; lease4_decline may refuse
+// (Skip or Drop). The lease loses the client's identity and is kept
+// DECLINED for decline-probation-period seconds, after which reclamation
+// recovers it. declined-addresses (global, subnet, pool) go up by one;
+// assigned-addresses stays until recovery.
+//
+// It returns the lease as it was before (for the DNS removal), or nil when
+// nothing was declined.
+func (e *Engine4) Decline4(ctx *Context4, addr netip.Addr) (*lease.Lease4, error) {
+	mu := e.locks.stripe(addr)
+	mu.Lock()
+	defer mu.Unlock()
+	l, err := e.store.Lease4(addr)
+	if err != nil {
+		if errorsIsNotFound(err) {
+			e.log.Info("no lease for the declined address", "msgid", "DHCP4_DECLINE_LEASE_NOT_FOUND", "address", addr.String())
+			return nil, nil
+		}
+		return nil, err
+	}
+	if !l.BelongsTo(ctx.HWAddr.Bytes, ctx.ClientID) {
+		e.log.Info("declined lease belongs to another client", "msgid", "DHCP4_DECLINE_LEASE_MISMATCH", "address", addr.String())
+		return nil, nil
+	}
+	st := e.callout(ctx, hooks.Lease4Decline, func(h *hooks.CalloutHandle) {
+		hooks.Set(h, "query4", ctx.Query)
+		hooks.Set(h, "lease4", l)
+	}, nil)
+	if st == hooks.Skip || st == hooks.Drop {
+		e.log.Debug("lease4_decline callouts skipped the decline", "msgid", "DHCP4_HOOK_DECLINE_SKIP", "address", addr.String())
+		return nil, nil
+	}
+	return e.declineLocked(l)
+}
+
+// ServerDecline4 declines the lease of addr on the server's own initiative
+// (lease4_offer reported the address in use), without ownership check or
+// lease4_decline. It returns the lease as it was, or nil when there is
+// none.
+func (e *Engine4) ServerDecline4(addr netip.Addr) (*lease.Lease4, error) {
+	mu := e.locks.stripe(addr)
+	mu.Lock()
+	defer mu.Unlock()
+	l, err := e.store.Lease4(addr)
+	if err != nil {
+		if errorsIsNotFound(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return e.declineLocked(l)
+}
+
+// declineLocked is Kea's Lease4::decline plus the store update and the
+// statistics; the stripe is held.
+func (e *Engine4) declineLocked(l *lease.Lease4) (*lease.Lease4, error) {
+	ec := e.cur.Load()
+	old := l.Clone()
+	l.HWAddr = lease.HWAddr{}
+	l.ClientID = nil
+	l.CLTT = e.now()
+	l.Hostname, l.FQDNFwd, l.FQDNRev = "", false, false
+	l.ValidLifetime = ec.probation
+	l.State = lease.StateDeclined
+	l.UserContext = nil
+	if err := e.store.UpdateLease4(l); err != nil {
+		return nil, err
+	}
+	e.subnetPoolStat(ec, l.SubnetID, l.Addr, "declined-addresses", 1)
+	e.stat("declined-addresses", 1)
+	e.log.Info("address declined", "msgid", "DHCP4_DECLINE_LEASE", "address", l.Addr.String(), "probation", ec.probation)
+	return old, nil
+}
+
+func errorsIsNotFound(err error) bool { return errors.Is(err, lease.ErrNotFound) }
