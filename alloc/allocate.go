@@ -164,7 +164,7 @@ func (a *run) request() (*lease.Lease4, error) {
 		if err != nil {
 			return nil, err
 		}
-		if existing != nil && !existing.Expired(a.now) && !existing.BelongsTo(ctx.HWAddr.Bytes, a.clientID(ctx.Subnet)) {
+		if existing != nil && !expired(existing, a.now) && !existing.BelongsTo(ctx.HWAddr.Bytes, a.clientID(ctx.Subnet)) {
 			a.e.log.Debug("requested address is in use", "msgid", "ALLOC_ENGINE_V4_REQUEST_IN_USE", "address", req.String())
 			return nil, nil
 		}
@@ -174,7 +174,7 @@ func (a *run) request() (*lease.Lease4, error) {
 			if err != nil {
 				return nil, err
 			}
-			if resv == nil || resv.Expired(a.now) {
+			if resv == nil || expired(resv, a.now) {
 				a.e.log.Debug("client requests another address than its free reserved one", "msgid", "ALLOC_ENGINE_V4_REQUEST_INVALID",
 					"reserved", a.reservedAddr().String(), "requested", req.String())
 				return nil, nil
@@ -243,7 +243,7 @@ func (a *run) allocateOrReuse(addr netip.Addr) (*lease.Lease4, error) {
 	if exist == nil {
 		return a.create(addr)
 	}
-	if exist.Expired(a.now) {
+	if expired(exist, a.now) {
 		a.setOldFromExpired(exist)
 		return a.reuseExpired(exist)
 	}
@@ -384,7 +384,7 @@ func (a *run) renew(client *lease.Lease4) (*lease.Lease4, error) {
 		reuse = a.reusable(l, old)
 	}
 	if a.writes() {
-		if old.Expired(a.now) {
+		if expired(old, a.now) {
 			a.e.reclaim(a.ec, ctx, old.Clone(), reclaimLeave)
 		}
 		l.State = lease.StateDefault
@@ -414,7 +414,7 @@ func (a *run) renew(client *lease.Lease4) (*lease.Lease4, error) {
 		if err := a.e.store.UpdateLease4(l); err != nil {
 			return nil, err
 		}
-		if old.Expired(a.now) || old.State == lease.StateExpiredReclaimed {
+		if expired(old, a.now) || old.State == lease.StateExpiredReclaimed {
 			a.countAssigned(l)
 		}
 	}

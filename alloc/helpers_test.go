@@ -225,3 +225,7 @@ func (ev *env) lease(addr string) *lease.Lease4 {
 	}
 	return l
 }
+
+func secs(n int64) time.Duration { return time.Duration(n) * time.Second }
+
+func addr(s string) netip.Addr { return netip.MustParseAddr(s) }

@@ -28,6 +28,10 @@ func released(l *lease.Lease4) bool {
 	return l.State == lease.StateReleased || (l.State == lease.StateDefault && l.ValidLifetime == 0)
 }
 
+// expired reports whether a lease is expired at now, a released one
+// (zero valid lifetime) included.
+func expired(l *lease.Lease4, now int64) bool { return l.Expired(now) || released(l) }
+
 // reclaim is Kea's reclaimExpiredLease for one lease whose stripe is held
 // (or that no one else can reach). It returns false when lease4_expire
 // skipped it.

@@ -108,7 +108,7 @@ func (a *run) tryCandidate(ref *poolRef, cand netip.Addr, leased bool) (*lease.L
 		}
 		return a.create(cand)
 	}
-	if exist.Expired(a.now) {
+	if expired(exist, a.now) {
 		a.setOldFromExpired(exist)
 		return a.reuseExpired(exist)
 	}
