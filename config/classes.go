@@ -172,8 +172,8 @@ func (d *decoder) readClientClasses4(l *Node, globalDefs *option.DefSet) []*Clie
 			return nil
 		}
 		c.OptionDefs, c.OptionData, c.Defs = b.OptionDefs, b.OptionData, b.Defs
-		if lt := checkTriplet("valid-lifetime", c.ValidLifetime, c.MinValid, c.MaxValid); lt != "" {
-			d.fail(cfgErr(it.Pos(), "%s", lt))
+		if lt := checkTriplet("valid-lifetime", c.ValidLifetime, c.MinValid, c.MaxValid, it.Pos()); lt != "" {
+			d.fail(cfgErr(Pos{}, "%s", lt))
 			return nil
 		}
 		cr.defined[c.Name] = true
@@ -206,12 +206,12 @@ func (d *decoder) readClientClasses6(l *Node, globalDefs *option.DefSet) []*Clie
 			return nil
 		}
 		c.OptionDefs, c.OptionData, c.Defs = b.OptionDefs, b.OptionData, b.Defs
-		if lt := checkTriplet("valid-lifetime", c.ValidLifetime, c.MinValid, c.MaxValid); lt != "" {
-			d.fail(cfgErr(it.Pos(), "%s", lt))
+		if lt := checkTriplet("valid-lifetime", c.ValidLifetime, c.MinValid, c.MaxValid, it.Pos()); lt != "" {
+			d.fail(cfgErr(Pos{}, "%s", lt))
 			return nil
 		}
-		if lt := checkTriplet("preferred-lifetime", c.Preferred, c.MinPreferred, c.MaxPreferred); lt != "" {
-			d.fail(cfgErr(it.Pos(), "%s", lt))
+		if lt := checkTriplet("preferred-lifetime", c.Preferred, c.MinPreferred, c.MaxPreferred, it.Pos()); lt != "" {
+			d.fail(cfgErr(Pos{}, "%s", lt))
 			return nil
 		}
 		cr.defined[c.Name] = true

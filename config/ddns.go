@@ -6,9 +6,6 @@ package config
 func (d *decoder) readDhcpDdns(m *Node, g *ScopeParams, family int) DhcpDdns {
 	dd := DhcpDdns{ServerIP: "127.0.0.1", ServerPort: 53001, MaxQueueSize: 1024,
 		NCRProtocol: "UDP", NCRFormat: "JSON"}
-	if family == 6 {
-		dd.ServerIP = "::1"
-	}
 	if m == nil {
 		dd.SenderIP = zeroAddr(dd.ServerIP)
 		return dd
@@ -47,7 +44,7 @@ func (d *decoder) readDhcpDdns(m *Node, g *ScopeParams, family int) DhcpDdns {
 		return dd
 	}
 	if addrFamily(dd.ServerIP) != addrFamily(dd.SenderIP) {
-		d.fail(cfgErr(m.Pos(), "D2ClientConfig error: address family mismatch: server-ip: %s is %s, while sender-ip: %s is %s",
+		d.fail(cfgErr(r.pos("sender-ip"), "D2ClientConfig error: address family mismatch: server-ip: %s is: %s while sender-ip: %s is: %s",
 			dd.ServerIP, famName(dd.ServerIP), dd.SenderIP, famName(dd.SenderIP)))
 		return dd
 	}

@@ -105,7 +105,8 @@ func dhcp6Spec() *mapSpec {
 		kMap("interfaces-config", interfaces6Spec()),
 		kMaps("reservations", reservation6Spec()),
 		kMaps("client-classes", clientClass6Spec()),
-		kStrings("mac-sources"), kStrings("relay-supplied-options"),
+		keySpec{Name: "mac-sources", Kind: vStrings, ListExpect: ", expecting duid or constant string"},
+		kStrings("relay-supplied-options"),
 		kMap("server-id", serverIDSpec()),
 		kInt("dhcp4o6-port"),
 		kMap("compatibility", compatibility6Spec()),
@@ -113,7 +114,7 @@ func dhcp6Spec() *mapSpec {
 	m := newMap("Dhcp6", keys...).nonEmpty("")
 	// The v6 host identifiers.
 	m.keys["host-reservation-identifiers"] = &keySpec{Name: "host-reservation-identifiers",
-		Kind: vIdentList, Enum: hostIdentifierNames6}
+		Kind: vIdentList, Enum: hostIdentifierNames6, ListExpect: ", expecting duid or hw-address or flex-id"}
 	return m
 }
 

@@ -34,6 +34,10 @@ type keySpec struct {
 	Kind valKind
 	Enum []string
 	Sub  *mapSpec
+	// ListExpect, for a list Kea's grammar requires to be non-empty
+	// (mac-sources, the DHCPv6 host-reservation-identifiers), is the bison
+	// tail of "syntax error, unexpected ]" and of a wrong first item.
+	ListExpect string
 }
 
 // mapSpec describes one map context of the grammar.
@@ -256,6 +260,10 @@ func checkValue(e *Entry, ks *keySpec) *Error {
 		if v.Kind != KindList {
 			return unexpected(v, ", expecting [")
 		}
+		if ks.ListExpect != "" && len(v.Items) == 0 {
+			end := v.Span.End
+			return syntaxErr(Span{Start: end, End: end}, "syntax error, unexpected ]%s", ks.ListExpect)
+		}
 		for i, it := range v.Items {
 			ok := it.Kind == KindString
 			if ok {
@@ -266,7 +274,7 @@ func checkValue(e *Entry, ks *keySpec) *Error {
 			}
 			if !ok {
 				if i == 0 {
-					return unexpected(it, "")
+					return unexpected(it, ks.ListExpect)
 				}
 				return unexpected(it, ", expecting \",\" or ]")
 			}
@@ -274,6 +282,18 @@ func checkValue(e *Entry, ks *keySpec) *Error {
 	case vStrings:
 		if v.Kind != KindList {
 			return unexpected(v, ", expecting [")
+		}
+		if ks.ListExpect != "" {
+			if len(v.Items) == 0 {
+				end := v.Span.End
+				return syntaxErr(Span{Start: end, End: end}, "syntax error, unexpected ]%s", ks.ListExpect)
+			}
+			for _, it := range v.Items {
+				if it.Kind != KindString {
+					return unexpected(it, ks.ListExpect)
+				}
+			}
+			return nil
 		}
 		for i, it := range v.Items {
 			if it.Kind != KindString {

@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/nestordhcp/nestor/config/kjson"
@@ -77,26 +76,28 @@ func Dhcp4FromTree(doc *Node, opts LoadOptions) (*Dhcp4, []Warning, error) {
 		return nil, d.warnings, d.err
 	}
 	if opts.Extra {
-		if err := extraChecks4(c); err != nil {
+		if err := extraChecks(c.LeaseDatabase, c.HostsDatabases, c.ConfigControl); err != nil {
 			return nil, d.warnings, err
 		}
 	}
 	return c, d.warnings, nil
 }
 
-func extraChecks4(c *Dhcp4) error {
-	if c.LeaseDatabase != nil {
-		if msg := MissingBackend("lease database", c.LeaseDatabase.Type); msg != "" {
-			return cfgErr(c.LeaseDatabase.pos, "%s", msg)
+// extraChecks are -T's: every database named needs a backend in this
+// build.
+func extraChecks(lease *Database, hosts []*Database, cc *ConfigControl) error {
+	if lease != nil {
+		if msg := MissingBackend("lease database", lease.Type); msg != "" {
+			return cfgErr(lease.pos, "%s", msg)
 		}
 	}
-	for _, db := range c.HostsDatabases {
+	for _, db := range hosts {
 		if msg := MissingBackend("hosts database", db.Type); msg != "" {
 			return cfgErr(db.pos, "%s", msg)
 		}
 	}
-	if c.ConfigControl != nil {
-		for _, db := range c.ConfigControl.ConfigDatabases {
+	if cc != nil {
+		for _, db := range cc.ConfigDatabases {
 			if msg := MissingBackend("config database", db.Type); msg != "" {
 				return cfgErr(db.pos, "%s", msg)
 			}
@@ -121,20 +122,7 @@ func syntaxWarnings(kw []kjson.Warning) []Warning {
 // ..." for the others). It returns the process exit status.
 func CheckDhcp4File(path string, extra bool, stdout, stderr io.Writer) int {
 	_, warns, err := LoadDhcp4FileWith(path, LoadOptions{Extra: extra})
-	for _, w := range warns {
-		fmt.Fprintf(stdout, "WARN  [kea-dhcp4] %s\n", w)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, FormatCheckError(err))
-		var ce *Error
-		if errors.As(err, &ce) {
-			for _, n := range ce.Notes {
-				fmt.Fprintln(stdout, "ERROR [kea-dhcp4.hooks] "+n)
-			}
-		}
-		return 1
-	}
-	return 0
+	return reportCheck("kea-dhcp4", warns, err, stdout, stderr)
 }
 
 // FormatCheckError renders a load error as Kea's -t prints it on stderr.

@@ -6,56 +6,45 @@ import (
 	"github.com/nestordhcp/nestor/option"
 )
 
+// Option-def and option-data entries are checked by package option
+// (ValidateDefinition, Resolve), which words errors as Kea does; this file
+// places each error at the element Kea names.
+
 // checkOptionDef checks one option-def entry and returns its definition.
 // inClass restricts DHCPv4 codes to 43 and 224-254, as Kea does for
 // definitions inside a client class.
 func (d *decoder) checkOptionDef(def *OptionDef, inClass bool) (*option.Definition, *Error) {
-	at := def.pos
-	if !validOptionName(def.Name) {
-		return nil, cfgErr(at, "invalid option name '%s'", def.Name)
-	}
-	if d.family == 4 && def.Space == "dhcp4" {
-		if def.Code == 0 || def.Code == 255 {
-			return nil, cfgErr(at, "invalid option code '%d': reserved for PAD/END", def.Code)
-		}
-		if def.Code > 255 {
-			return nil, cfgErr(at, "invalid option code '%d', it must not be greater than '255'", def.Code)
-		}
-	}
-	if d.family == 4 && def.Code > 255 {
-		return nil, cfgErr(at, "invalid option code '%d', it must not be greater than '255'", def.Code)
-	}
+	u := d.universe()
 	if inClass && d.family == 4 && def.Space == "dhcp4" && def.Code != 43 && (def.Code < 224 || def.Code > 254) {
-		return nil, cfgErr(at, "Not allowed option definition for code '%d' in space '%s' at", def.Code, def.Space)
+		return nil, cfgErr(def.pos, "Not allowed option definition for code '%d' in space '%s' at", def.Code, def.Space)
 	}
-	t, ok := option.ParseDataType(def.Type)
-	if !ok {
-		return nil, cfgErr(at, "option type %d not supported.", 18)
-	}
+	t, known := option.ParseDataType(def.Type)
 	od := &option.Definition{Name: def.Name, Code: def.Code, Space: def.Space, Type: t,
 		Array: def.Array, Encapsulate: def.Encapsulate}
-	if t == option.TypeRecord {
-		if strings.TrimSpace(def.RecordTypes) == "" {
-			return nil, cfgErr(at, "invalid number of data fields: 0 specified for the option of type 'record'. Expected at least 2 fields.")
+	if !known {
+		// Kea keeps an unknown type name as its "unknown" type (18) and
+		// refuses it when it validates the definition, after the other
+		// checks; a neutral type lets those run first.
+		od.Type = option.TypeUint8
+	}
+	if rt, err := option.ParseRecordTypes(def.RecordTypes); err != nil {
+		return nil, cfgErr(def.recordTypesPos, "%s", err.Error())
+	} else {
+		od.RecordTypes = rt
+	}
+	if err := option.ValidateDefinition(u, od, option.Standard(u)); err != nil {
+		msg := err.Error()
+		at := def.pos
+		switch {
+		case strings.HasPrefix(msg, "invalid option code"):
+			at = def.codePos
+		case strings.HasPrefix(msg, "invalid option space name"):
+			at = def.spacePos
 		}
-		for _, f := range strings.Split(def.RecordTypes, ",") {
-			ft, ok := option.ParseDataType(strings.TrimSpace(f))
-			if !ok || ft == option.TypeRecord || ft == option.TypeEmpty {
-				return nil, cfgErr(at, "invalid record field type '%s'", strings.TrimSpace(f))
-			}
-			od.RecordTypes = append(od.RecordTypes, ft)
-		}
-	} else if strings.TrimSpace(def.RecordTypes) != "" {
-		return nil, cfgErr(at, "record-types may only be given for an option of type record")
+		return nil, cfgErr(at, "%s", msg)
 	}
-	if def.Array && (t == option.TypeEmpty || t == option.TypeString || t == option.TypeBinary) {
-		return nil, cfgErr(at, "array of strings, binary or empty options is not supported")
-	}
-	if def.Encapsulate != "" && !validOptionName(def.Encapsulate) {
-		return nil, cfgErr(at, "invalid encapsulated option space name: '%s'", def.Encapsulate)
-	}
-	if option.IsStandard(d.universe(), def.Space, def.Code) {
-		return nil, cfgErr(at, "unable to override definition of option '%d' in standard option space '%s'", def.Code, def.Space)
+	if !known {
+		return nil, cfgErr(def.pos, "option type 18 not supported.")
 	}
 	return od, nil
 }
@@ -78,83 +67,54 @@ func lookupSpace(space string) string {
 	return space
 }
 
-func validOptionName(s string) bool {
-	if s == "" || strings.HasPrefix(s, "-") || strings.HasSuffix(s, "-") {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
-
 // resolveOptions finds each entry's definition in defs and computes its
-// payload, with Kea's error messages.
+// payload (option.Resolve), placing Kea's error at the element Kea names.
 func (d *decoder) resolveOptions(list []*OptionData, defs *option.DefSet) {
 	if d.failed() {
 		return
 	}
-	u := option.V4
-	if d.family == 6 {
-		u = option.V6
-	}
 	for _, od := range list {
-		var def *option.Definition
-		switch {
-		case od.Name.Set:
-			def = defs.LookupName(lookupSpace(od.Space), od.Name.V)
-			if def == nil {
-				code := 0
-				if od.Code.Set {
-					code = int(od.Code.V)
-				}
-				d.fail(cfgErr(od.namePos, "definition for the option '%s.%s' having code '%d' does not exist", od.Space, od.Name.V, code))
-				return
-			}
-			if od.Code.Set && def.Code != od.Code.V {
-				d.fail(cfgErr(od.pos, "option '%s.%s' has code '%d', not '%d'", od.Space, od.Name.V, def.Code, od.Code.V))
-				return
-			}
-		default:
-			def = defs.Lookup(lookupSpace(od.Space), od.Code.V)
+		spec := option.DataSpec{Name: od.Name.V, Data: od.Data, AlwaysSend: od.AlwaysSend, NeverSend: od.NeverSend}
+		if od.spaceSet {
+			spec.Space = lookupSpace(od.Space)
 		}
-		od.Def = def
-		if def == nil {
-			if od.CSVFormat.Set && od.CSVFormat.V {
-				d.fail(cfgErr(od.pos, "definition for the option '%s.%d' does not exist, so the data must be given in hex with csv-format false", od.Space, od.Code.V))
-				return
+		if od.rawCode != nil {
+			c := int(*od.rawCode)
+			spec.Code = &c
+		}
+		if od.CSVFormat.Set {
+			v := od.CSVFormat.V
+			spec.CSVFormat = &v
+		}
+		def, payload, err := option.Resolve(defs, spec)
+		if err != nil {
+			msg := err.Error()
+			at := od.pos
+			switch {
+			case strings.HasPrefix(msg, "invalid option name"), strings.HasPrefix(msg, "definition for the option"),
+				strings.HasPrefix(msg, "specified option name"):
+				at = od.namePos
+			case strings.HasPrefix(msg, "invalid option code") && !strings.Contains(msg, "reserved"):
+				at = od.codePos
+			case strings.Contains(msg, "option space name"):
+				at = od.spacePos
+			case strings.HasPrefix(msg, "option data") && !strings.HasPrefix(msg, "option data configuration"):
+				at = od.dataPos
 			}
-			b, err := option.DecodeHexData(od.Data)
-			if err != nil {
-				d.fail(cfgErr(od.dataPos, "option data is not a valid string of hexadecimal digits: %s", od.Data))
-				return
-			}
-			od.Payload = b
+			d.fail(cfgErr(at, "%s", msg))
+			return
+		}
+		od.Payload = payload
+		if def.Name == "" && defs.Lookup(def.Space, def.Code) != def {
+			// A code without definition, given as hex.
 			continue
 		}
+		od.Def = def
 		if !od.Code.Set {
 			od.Code = Some(def.Code)
 		}
 		if !od.Name.Set {
 			od.Name = Some(def.Name)
 		}
-		csv := od.CSVFormat.Or(true)
-		if !csv {
-			b, err := option.DecodeHexData(od.Data)
-			if err != nil {
-				d.fail(cfgErr(od.dataPos, "option data is not a valid string of hexadecimal digits: %s", od.Data))
-				return
-			}
-			od.Payload = b
-			continue
-		}
-		b, err := def.ParseDataIn(u, od.Data, true)
-		if err != nil {
-			d.fail(cfgErr(od.dataPos, "option data does not match option definition (space: %s, code: %d): %v", od.Space, def.Code, err))
-			return
-		}
-		od.Payload = b
 	}
 }

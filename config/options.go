@@ -17,9 +17,13 @@ type OptionData struct {
 	// UserContext includes "comment" as Kea stores it.
 	UserContext *Node
 
-	// Positions of the name, code and data values, where Kea reports
-	// problems with them.
-	namePos, codePos, dataPos Pos
+	// Positions of the name, code, space and data values, where Kea
+	// reports problems with them.
+	namePos, codePos, spacePos, dataPos Pos
+	// rawCode is the code as written (nil when absent), range-checked by
+	// option.Resolve; spaceSet records an explicit "space".
+	rawCode  *int64
+	spaceSet bool
 
 	// Def is the definition the entry was checked against (nil for a code
 	// without definition, given as hex).
@@ -44,7 +48,7 @@ type OptionDef struct {
 	Array       bool
 	UserContext *Node
 
-	pos Pos
+	pos, codePos, spacePos, recordTypesPos Pos
 }
 
 // Pos is where the entry is in the configuration file.
@@ -64,21 +68,16 @@ func (d *decoder) readOptionDataList(r *reader) []*OptionData {
 		od := &OptionData{pos: it.Pos(), Space: d.defaultSpace}
 		rr.str("name", &od.Name)
 		if c := it.Get("code"); c != nil {
-			max := int64(255)
-			if d.family == 6 {
-				max = 65535
-			}
-			if c.Int < 0 || c.Int > max {
-				// Kea's wording for an out-of-range code.
-				rr.errorf(c.Pos(), "invalid option code '%d', it must not be greater than '%d'", c.Int, max)
-			} else {
-				od.Code = Some(uint16(c.Int))
+			v := c.Int
+			od.rawCode = &v
+			if v >= 0 && v <= 65535 {
+				od.Code = Some(uint16(v))
 			}
 		}
 		var s, data Opt[string]
 		rr.str("space", &s)
 		if s.Set {
-			od.Space = s.V
+			od.Space, od.spaceSet = s.V, true
 		}
 		rr.str("data", &data)
 		od.Data = data.V
@@ -87,11 +86,8 @@ func (d *decoder) readOptionDataList(r *reader) []*OptionData {
 		rr.bool("always-send", &as)
 		rr.bool("never-send", &ns)
 		od.AlwaysSend, od.NeverSend = as.V, ns.V
-		od.namePos, od.codePos, od.dataPos = rr.pos("name"), rr.pos("code"), rr.pos("data")
+		od.namePos, od.codePos, od.spacePos, od.dataPos = rr.pos("name"), rr.pos("code"), rr.pos("space"), rr.pos("data")
 		od.UserContext = rr.userContext()
-		if rr.err == nil && !od.Name.Set && !od.Code.Set {
-			rr.errorf(it.Pos(), "option data configuration requires one of 'code' or 'name' parameters to be specified")
-		}
 		if rr.err != nil {
 			r.fail(rr.err)
 			return nil
@@ -129,6 +125,7 @@ func (d *decoder) readOptionDefList(r *reader) []*OptionDef {
 			}
 			def.Code = uint16(c.Int)
 		}
+		def.codePos, def.spacePos, def.recordTypesPos = rr.pos("code"), rr.pos("space"), rr.pos("record-types")
 		def.UserContext = rr.userContext()
 		if rr.err != nil {
 			r.fail(rr.err)

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -109,7 +108,7 @@ func TestProbeKeys6(t *testing.T) {
 				want = "token"
 			}
 			if kind != want {
-				fmt.Printf("PROBE %s %s: kea %s, table %s: %s", pm.path, k, kind, want, msg)
+				t.Errorf("PROBE %s %s: kea %s, table %s: %s", pm.path, k, kind, want, strings.TrimSpace(msg))
 			}
 		}
 	}

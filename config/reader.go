@@ -49,6 +49,12 @@ func (r *reader) u32(key string, o *Opt[uint32]) {
 	}
 }
 
+func (r *reader) u8(key string, o *Opt[uint8]) {
+	if i, ok := r.intIn(key, 0, math.MaxUint8); ok {
+		*o = Some(uint8(i))
+	}
+}
+
 func (r *reader) u16(key string, o *Opt[uint16]) {
 	if i, ok := r.intIn(key, 0, math.MaxUint16); ok {
 		*o = Some(uint16(i))

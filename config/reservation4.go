@@ -38,38 +38,17 @@ func subnetID(s *Subnet4) uint32 {
 	return s.ID
 }
 
-// hostLabel is how Kea names a host in CfgHosts errors (its quotes
-// included, unbalanced as they are).
-func hostLabel(h *Reservation4) string {
-	hw, duid := "(null)", "(null)"
-	switch h.IdentifierType {
-	case "hw-address":
-		hw = identifierText(h)
-	case "duid":
-		duid = identifierText(h)
-	}
-	return "HW address '" + hw + " and DUID '" + duid + "'"
-}
+// hostLabel is how Kea names a host in CfgHosts errors.
+func hostLabel(h *Reservation4) string { return hostLabelFor(h.IdentifierType, h.IdentifierBytes) }
 
 func (d *decoder) readReservation4(it *Node, s *Subnet4, defs *option.DefSet) *Reservation4 {
 	r := newReader(it)
 	h := &Reservation4{pos: it.Pos()}
-	for _, e := range it.Entries {
-		for _, n := range hostIdentifierNames {
-			if e.Key != n {
-				continue
-			}
-			if h.IdentifierType != "" {
-				d.fail(cfgErr(it.Pos(), "the '%s' and '%s' are mutually exclusive", h.IdentifierType, n))
-				return nil
-			}
-			h.IdentifierType, h.Identifier = n, e.Value.Str
-		}
-	}
-	if h.IdentifierType == "" {
-		d.fail(cfgErr(it.Pos(), "one of the supported identifiers must be specified for host reservation: circuit-id, client-id, duid, flex-id, hw-address"))
+	typ, val, ok := d.findIdentifier(it, hostIdentifierNames)
+	if !ok {
 		return nil
 	}
+	h.IdentifierType, h.Identifier = typ, val
 	b, ok := parseIdentifier(h.Identifier)
 	if !ok || len(b) == 0 {
 		d.fail(cfgErr(it.Pos(), "invalid host identifier value '%s'", h.Identifier))
@@ -120,6 +99,11 @@ func (d *decoder) readReservation4(it *Node, s *Subnet4, defs *option.DefSet) *R
 	}
 	d.resolveOptions(h.OptionData, defs)
 	if d.failed() {
+		return nil
+	}
+	if h.Hostname == "" && !h.IPAddress.Set && len(h.OptionData) == 0 && len(h.ClientClasses) == 0 &&
+		h.NextServer.V == "" && h.ServerHostname.V == "" && h.BootFileName.V == "" {
+		d.fail(noResourceError(h.IdentifierType, h.IdentifierBytes))
 		return nil
 	}
 	return h

@@ -84,4 +84,5 @@ const (
 	DefaultDeclineProbation  = 86400
 	DefaultParkedPacketLimit = 256
 	DefaultStatSampleCount   = 20
+	DefaultPreferredLifetime = 3600
 )

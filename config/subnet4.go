@@ -35,7 +35,7 @@ func (d *decoder) readSharedNetworks4(l *Node, at Pos, c *Dhcp4) []*SharedNetwor
 		d.readScope4(r, &sn.Scope4)
 		d.readSelectors(r, &sn.Selectors, 4)
 		if r.err == nil {
-			d.checkScopeLifetimes(r, &sn.ScopeParams)
+			d.checkScopeLifetimes(r, &sn.ScopeParams, &c.Scope.ScopeParams)
 		}
 		if r.err != nil {
 			d.fail(r.err)
@@ -66,7 +66,7 @@ func (d *decoder) readSharedNetworks4(l *Node, at Pos, c *Dhcp4) []*SharedNetwor
 func (d *decoder) readSubnets4(l *Node, net *SharedNetwork4, c *Dhcp4) []*Subnet4 {
 	var out []*Subnet4
 	for _, it := range l.Items {
-		s := d.readSubnet4(it, c)
+		s := d.readSubnet4(it, net, c)
 		if s == nil {
 			return nil
 		}
@@ -90,7 +90,7 @@ func (d *decoder) readSubnets4(l *Node, net *SharedNetwork4, c *Dhcp4) []*Subnet
 	return out
 }
 
-func (d *decoder) readSubnet4(it *Node, c *Dhcp4) *Subnet4 {
+func (d *decoder) readSubnet4(it *Node, net *SharedNetwork4, c *Dhcp4) *Subnet4 {
 	r := newReader(it)
 	s := &Subnet4{pos: it.Pos()}
 	var text Opt[string]
@@ -125,7 +125,11 @@ func (d *decoder) readSubnet4(it *Node, c *Dhcp4) *Subnet4 {
 	r.str("4o6-interface-id", &s.FourOSixIfaceID)
 	r.str("4o6-subnet", &s.FourOSixSubnet)
 	if r.err == nil {
-		d.checkScopeLifetimes(r, &s.ScopeParams)
+		if net != nil {
+			d.checkScopeLifetimes(r, &s.ScopeParams, &net.ScopeParams, &c.Scope.ScopeParams)
+		} else {
+			d.checkScopeLifetimes(r, &s.ScopeParams, &c.Scope.ScopeParams)
+		}
 	}
 	if r.err != nil {
 		d.fail(r.err)
@@ -184,6 +188,9 @@ func parseSubnetPrefix(s string, family int) (netip.Prefix, *prefixError) {
 	bits := 32
 	if family == 6 {
 		bits = 128
+		if a.Is4() {
+			return netip.Prefix{}, &prefixError{msg: "Non IPv6 prefix " + addrText + " specified in subnet6", noPos: true}
+		}
 	}
 	n, err := strconv.Atoi(lenText)
 	if err != nil || n < 0 {
@@ -211,7 +218,7 @@ func (d *decoder) readPools4(l *Node, s *Subnet4, c *Dhcp4) []*Pool4 {
 			return nil
 		}
 		p.Text = txt.V
-		first, last, msg := parsePool4(txt.V)
+		first, last, msg := parsePool(txt.V, 4)
 		if msg != "" {
 			d.fail(cfgErr(r.pos("pool"), "%s", msg))
 			return nil
@@ -242,13 +249,19 @@ func (d *decoder) readPools4(l *Node, s *Subnet4, c *Dhcp4) []*Pool4 {
 	return out
 }
 
-// parsePool4 reads "first - last" or "prefix/len"; msg is Kea's error.
-func parsePool4(txt string) (netip.Addr, netip.Addr, string) {
+// parsePool reads "first - last" or "prefix/len" of the family; msg is
+// Kea's error.
+func parsePool(txt string, family int) (netip.Addr, netip.Addr, string) {
+	bits := 32
+	if family == 6 {
+		bits = 128
+	}
+	fam := func(a netip.Addr) bool { return (family == 4 && a.Is4()) || (family == 6 && a.Is6()) }
 	t := strings.TrimSpace(txt)
 	if i := strings.IndexByte(t, '/'); i >= 0 {
 		a, err := netip.ParseAddr(strings.TrimSpace(t[:i]))
 		n, nerr := strconv.Atoi(strings.TrimSpace(t[i+1:]))
-		if err != nil || !a.Is4() || nerr != nil || n < 0 || n > 32 {
+		if err != nil || !fam(a) || nerr != nil || n < 0 || n > bits {
 			return netip.Addr{}, netip.Addr{}, "Failed to create pool defined by: " + txt
 		}
 		p := netip.PrefixFrom(a, n).Masked()
@@ -257,7 +270,7 @@ func parsePool4(txt string) (netip.Addr, netip.Addr, string) {
 	if i := strings.IndexByte(t, '-'); i >= 0 {
 		a, err1 := netip.ParseAddr(strings.TrimSpace(t[:i]))
 		b, err2 := netip.ParseAddr(strings.TrimSpace(t[i+1:]))
-		if err1 != nil || err2 != nil || !a.Is4() || !b.Is4() || b.Less(a) {
+		if err1 != nil || err2 != nil || !fam(a) || !fam(b) || b.Less(a) {
 			return netip.Addr{}, netip.Addr{}, "Failed to create pool defined by: " + txt
 		}
 		return a, b, ""

@@ -337,10 +337,15 @@ func unparseReservations4(hs []*Reservation4) *Node {
 // identifierText is Kea's text of a host identifier: colon-separated
 // lower-case hex for hw-address and duid, upper-case hex for the others.
 func identifierText(h *Reservation4) string {
-	x := hex.EncodeToString(h.IdentifierBytes)
 	if h.IdentifierType != "hw-address" && h.IdentifierType != "duid" {
-		return strings.ToUpper(x)
+		return strings.ToUpper(hex.EncodeToString(h.IdentifierBytes))
 	}
+	return colonHex(h.IdentifierBytes)
+}
+
+// colonHex is lower-case hex bytes separated by colons.
+func colonHex(b []byte) string {
+	x := hex.EncodeToString(b)
 	out := make([]byte, 0, len(x)*3/2)
 	for i := 0; i < len(x); i += 2 {
 		if i > 0 {

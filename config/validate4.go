@@ -2,60 +2,19 @@ package config
 
 import "fmt"
 
-// checkTriplet checks a lifetime triplet (min <= default <= max) as Kea's
-// parseIntTriplet does and returns its message, or "". name is
-// "valid-lifetime" or "preferred-lifetime".
-func checkTriplet(name string, val, min, max Opt[uint32]) string {
-	switch {
-	case val.Set && min.Set && min.V > val.V:
-		return fmt.Sprintf("the value of min-%s (%d) is not less than (default) %s (%d)", name, min.V, name, val.V)
-	case val.Set && max.Set && val.V > max.V:
-		return fmt.Sprintf("the value of (default) %s (%d) is not less than max-%s (%d)", name, val.V, name, max.V)
-	case !val.Set && min.Set && max.Set && min.V > max.V:
-		return fmt.Sprintf("the value of min-%s (%d) is not less than max-%s (%d)", name, min.V, name, max.V)
-	}
-	return ""
-}
-
-func (d *decoder) checkGlobalLifetimes(s *Scope4) {
-	p := &s.ScopeParams
-	if msg := checkTriplet("valid-lifetime", p.ValidLifetime, p.MinValidLifetime, p.MaxValidLifetime); msg != "" {
-		d.fail(cfgErr(Pos{}, "%s", msg))
-	}
-}
-
-// checkScopeLifetimes checks a subnet's or network's triplet after Kea's
-// parser copied the global values into it.
-func (d *decoder) checkScopeLifetimes(r *reader, p *ScopeParams) {
-	if msg := checkTriplet("valid-lifetime", p.ValidLifetime, p.MinValidLifetime, p.MaxValidLifetime); msg != "" {
-		r.fail(cfgErr(Pos{}, "subnet configuration failed: %s", msg))
-	}
-}
-
 // validate4 runs the checks Kea makes across the whole configuration once
 // every part is read.
 func (d *decoder) validate4(c *Dhcp4, m *Node) {
 	resolve4(c)
 	for _, s := range c.AllSubnets {
 		e := &s.Eff
-		if msg := checkTriplet("valid-lifetime", Some(e.ValidLifetime), Some(e.MinValidLifetime), Some(e.MaxValidLifetime)); msg != "" {
+		if msg := checkTriplet("valid-lifetime", Some(e.ValidLifetime), Some(e.MinValidLifetime), Some(e.MaxValidLifetime), s.pos); msg != "" {
 			d.fail(cfgErr(Pos{}, "subnet configuration failed: %s", msg))
 			return
 		}
-		if e.CalculateTeeTimes {
-			for _, k := range []struct {
-				name string
-				v    float64
-			}{{"t1-percent", e.T1Percent}, {"t2-percent", e.T2Percent}} {
-				if k.v <= 0 || k.v >= 1 {
-					d.fail(cfgErr(Pos{}, "subnet configuration failed: %s:  %g is invalid, it must be greater than 0.0 and less than 1.0", k.name, k.v))
-					return
-				}
-			}
-			if e.T1Percent >= e.T2Percent {
-				d.fail(cfgErr(Pos{}, "subnet configuration failed: t1-percent:  %g is invalid, it must be less than t2-percent: %g", e.T1Percent, e.T2Percent))
-				return
-			}
+		if msg := teeCheck(e.CalculateTeeTimes, Some(e.T1Percent), Some(e.T2Percent)); msg != "" {
+			d.fail(cfgErr(Pos{}, "subnet configuration failed: %s", msg))
+			return
 		}
 		if e.RenewTimer.Set && e.RebindTimer.Set && e.RenewTimer.V > e.RebindTimer.V {
 			d.warn("DHCPSRV_CFGMGR_RENEW_GTR_REBIND",
