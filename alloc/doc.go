@@ -21,7 +21,19 @@
 // not), kept in step with the store through Store4.Watch4. Allocators scan
 // it 64 addresses at a time, so a nearly full pool costs little. Expired but
 // not yet reclaimed leases are only considered once a pool has no address
-// without a lease: Kea's iterative allocator would reuse them as it passes
-// them; Nestor prefers never-used addresses first (see the report in
-// docs/compat notes).
+// without a lease (and then at most 1024 of them per allocation): Kea's
+// iterative allocator reuses them as it passes them, Nestor prefers
+// addresses without a lease first. Expired-reclaimed leases count as free,
+// as in Kea.
+//
+// # Differences from Kea 2.6
+//
+//   - Iterative positions and bitmaps survive a reconfiguration for pools
+//     whose range is unchanged; free lease queues are rebuilt, as Kea does.
+//   - A RELEASE with lease affinity keeps the lease with a zero valid
+//     lifetime in state default (Kea 2.6's file form); reclamation does not
+//     count its assigned-addresses down a second time (Kea 3 marks such
+//     leases "released" for the same reason).
+//   - Reclamation does not pause packet processing: each lease is
+//     reclaimed under its address lock.
 package alloc

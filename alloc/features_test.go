@@ -1,7 +1,9 @@
 package alloc
 
 import (
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -338,4 +340,32 @@ func TestReclamation(t *testing.T) {
 			t.Errorf("%d leases left", len(all))
 		}
 	})
+}
+
+// TestReclaimerTimer: the reclaim timer reclaims expired leases by itself.
+func TestReclaimerTimer(t *testing.T) {
+	js := baseConfig[:len(baseConfig)-2] + `, "expired-leases-processing": {"reclaim-timer-wait-time": 1, "flush-reclaimed-timer-wait-time": 1, "hold-reclaimed-time": 1}}}`
+	ev := newEnv(t, js, nil)
+	a := ev.request(client{mac: mac(1)}, 1)
+	// Real time is used by the timers; the engine's clock is moved past
+	// the lease's end and the hold time.
+	var mu sync.Mutex
+	now := ev.now.Add(secs(5000))
+	ev.eng.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	rc := NewReclaimer4(ev.eng)
+	rc.Start()
+	defer rc.Stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for ev.lease(a) != nil && time.Now().Before(deadline) {
+		mu.Lock()
+		now = now.Add(secs(2))
+		mu.Unlock()
+		time.Sleep(100 * time.Millisecond)
+	}
+	if l := ev.lease(a); l != nil {
+		t.Fatalf("lease not reclaimed and flushed by the timers: %+v", l)
+	}
+	if ev.stat("reclaimed-leases") != 1 {
+		t.Errorf("reclaimed-leases %d", ev.stat("reclaimed-leases"))
+	}
 }
