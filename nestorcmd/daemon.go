@@ -7,6 +7,7 @@ import (
 
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/server4"
 
 	"github.com/nestordhcp/nestor/internal/cli"
 	"github.com/nestordhcp/nestor/internal/version"
@@ -47,8 +48,14 @@ func runDaemon(prog string, spec cli.DaemonSpec, args []string, stdout, stderr i
 		fmt.Fprint(stdout, report())
 		return 0
 	}
-	if spec.Program == dhcp4Spec.Program && (a.Mode == cli.ModeCheck || a.Mode == cli.ModeCheckExtra) {
-		return config.CheckDhcp4File(a.ConfigFile, a.Mode == cli.ModeCheckExtra, stdout, stderr)
+	if spec.Program == dhcp4Spec.Program {
+		switch a.Mode {
+		case cli.ModeCheck, cli.ModeCheckExtra:
+			return config.CheckDhcp4File(a.ConfigFile, a.Mode == cli.ModeCheckExtra, stdout, stderr)
+		case cli.ModeRun:
+			server4.BuildReport = report
+			return server4.Run(a, stdout, stderr)
+		}
 	}
 	fmt.Fprintf(stderr, "%s: not built yet: %s\n", prog, modeWork(a.Mode))
 	return 1

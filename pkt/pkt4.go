@@ -28,6 +28,11 @@ type Pkt4 struct {
 	SrcMAC, DstMAC [6]byte
 	// Len is the length of the received message.
 	Len int
+	// Raw is the wire form: for a query, the bytes received (what
+	// buffer4_receive callouts see and may change before decoding); for a
+	// response, the packed bytes about to be sent (buffer4_send). It
+	// belongs to the server; a callout replacing it sets a new slice.
+	Raw []byte
 	// Classes are the client classes the query belongs to, in the order
 	// they were assigned.
 	Classes Classes
@@ -41,6 +46,7 @@ func (p *Pkt4) Reset() {
 	p.Src, p.Dst = netip.AddrPort{}, netip.AddrPort{}
 	p.SrcMAC, p.DstMAC = [6]byte{}, [6]byte{}
 	p.Len = 0
+	p.Raw = nil
 	p.Classes = p.Classes[:0]
 }
 

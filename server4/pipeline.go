@@ -1,0 +1,206 @@
+package server4
+
+import (
+	"github.com/nestordhcp/nestor/dhcp4"
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/klog/keamsg"
+	"github.com/nestordhcp/nestor/netio"
+	"github.com/nestordhcp/nestor/pkt"
+)
+
+// handle is the netio handler: it processes one received packet on the
+// calling worker goroutine.
+func (s *Server) handle(np *netio.Packet) {
+	w := s.getWorker()
+	if !w.process(np) {
+		s.putWorker(w)
+	}
+}
+
+// process runs the pipeline for one query, in Kea's order
+// (Dhcpv4Srv::processPacket and processDhcp4Query). It reports whether the
+// query was parked: the worker then belongs to the parked query.
+func (w *worker) process(np *netio.Packet) (parked bool) {
+	s := w.srv
+	w.reset()
+	w.snap = s.snap.Load()
+	w.load(np)
+	st := s.pstats
+	st.received.Inc()
+	if !s.enabled() {
+		s.log.Debug(dbgDrop, keamsg.DHCP4_PACKET_DROP_0008, w.label())
+		return false
+	}
+	w.q.Classes.Add("ALL")
+
+	skipUnpack := false
+	if s.hooks.CalloutsPresent(hooks.Buffer4Receive) {
+		h := w.q.CalloutHandle(s.hooks)
+		state := h.ScopedState()
+		hooks.Set(h, "query4", &w.q)
+		s.hooks.Call(hooks.Buffer4Receive, h)
+		status := h.Status()
+		q, _ := hooks.Get[*pkt.Pkt4](h, "query4")
+		state.Close()
+		if status == hooks.Drop || q == nil {
+			return false
+		}
+		skipUnpack = status == hooks.Skip
+	}
+	if !skipUnpack {
+		if err := w.q.Decode(w.q.Raw); err != nil && dhcp4.KindOf(err) != dhcp4.ErrTruncatedOption {
+			if s.log.DebugEnabled(dbgDetail) {
+				s.log.Debug(dbgDetail, keamsg.DHCP4_PACKET_DROP_0001, w.q.Src.Addr(), w.q.Dst.Addr(), w.q.IfName, err)
+			}
+			st.parseFailed.Inc()
+			st.receiveDrop.Inc()
+			return false
+		}
+	}
+	mt := w.q.MessageType()
+	st.countReceived(mt)
+
+	w.classify1()
+
+	if !w.accept(mt) {
+		st.receiveDrop.Inc()
+		return false
+	}
+
+	if s.hooks.CalloutsPresent(hooks.Pkt4Receive) {
+		h := w.q.CalloutHandle(s.hooks)
+		state := h.ScopedState()
+		hooks.Set(h, "query4", &w.q)
+		s.hooks.Call(hooks.Pkt4Receive, h)
+		status := h.Status()
+		state.Close()
+		if status == hooks.Skip || status == hooks.Drop {
+			return false
+		}
+		mt = w.q.MessageType()
+	}
+	if w.has("DROP") {
+		s.log.Debug(dbgDrop, keamsg.DHCP4_PACKET_DROP_0010, w.label())
+		st.receiveDrop.Inc()
+		return false
+	}
+	return w.processQuery(mt)
+}
+
+// processQuery is Kea's processDhcp4Query: the message handlers, then the
+// lease hook points and the sending of the reply.
+func (w *worker) processQuery(mt dhcp4.MessageType) (parked bool) {
+	st := w.srv.pstats
+	if err := w.sanityCheck(mt); err != nil {
+		w.srv.log.Debug(dbgBasic, keamsg.DHCP4_PACKET_PROCESS_STD_EXCEPTION, err)
+		st.receiveDrop.Inc()
+		return false
+	}
+	var err error
+	switch mt {
+	case dhcp4.DHCPDISCOVER:
+		err = w.processDiscover()
+	case dhcp4.DHCPREQUEST:
+		err = w.processRequest()
+	case dhcp4.DHCPRELEASE:
+		err = w.processRelease()
+	case dhcp4.DHCPDECLINE:
+		err = w.processDecline()
+	case dhcp4.DHCPINFORM:
+		err = w.processInform()
+	}
+	if err != nil {
+		w.srv.log.Debug(dbgBasic, keamsg.DHCP4_PACKET_PROCESS_STD_EXCEPTION, err)
+		st.receiveDrop.Inc()
+		return false
+	}
+	return w.commit(mt)
+}
+
+// commit calls leases4_committed (REQUEST, RELEASE, DECLINE) or
+// lease4_offer (DISCOVER), parking the query when a callout asks for it,
+// and sends the reply.
+func (w *worker) commit(mt dhcp4.MessageType) (parked bool) {
+	s := w.srv
+	point := hooks.Leases4Committed
+	switch mt {
+	case dhcp4.DHCPDISCOVER:
+		point = hooks.Lease4Offer
+		if !w.hasResp {
+			return false
+		}
+	case dhcp4.DHCPINFORM:
+		w.send()
+		return false
+	}
+	if !s.hooks.CalloutsPresent(point) {
+		w.send()
+		return false
+	}
+	h := w.q.CalloutHandle(s.hooks)
+	state := h.ScopedState()
+	hooks.Set(h, "query4", &w.q)
+	if w.hasResp {
+		hooks.Set(h, "response4", &w.r)
+	} else {
+		hooks.Set[*pkt.Pkt4](h, "response4", nil)
+	}
+	hooks.Set(h, "leases4", &w.leases)
+	if point == hooks.Lease4Offer {
+		hooks.Set(h, "offer_lifetime", w.actx.OfferLifetime)
+		hooks.Set(h, "old_lease", w.actx.OldLease)
+		hooks.Set(h, "host", w.host)
+	} else {
+		hooks.Set(h, "deleted_leases4", &w.deleted)
+	}
+	err := s.hooks.Park(point, w, func() { s.unparked(w, point) })
+	if err != nil {
+		state.Close()
+		s.queueFull()
+		return false
+	}
+	s.hooks.Call(point, h)
+	status := h.Status()
+	if status == hooks.Park {
+		return true
+	}
+	s.hooks.Drop(point, w)
+	if point == hooks.Lease4Offer && status != hooks.Drop && w.offerAddressInUse(h) {
+		status = hooks.Drop
+	}
+	state.Close()
+	if status == hooks.Drop {
+		return false
+	}
+	w.send()
+	return false
+}
+
+// unparked resumes a parked query: the reply is sent unless the
+// lease4_offer callouts found the address in use.
+func (s *Server) unparked(w *worker, point hooks.Point) {
+	h := w.q.CalloutHandle(s.hooks)
+	drop := point == hooks.Lease4Offer && w.offerAddressInUse(h)
+	h.ScopedState().Close()
+	if !drop {
+		w.send()
+	}
+	s.putWorker(w)
+}
+
+// offerAddressInUse reads lease4_offer's offer_address_in_use and, when it
+// is true, declines the offered lease (Kea's lease4_server_decline path).
+func (w *worker) offerAddressInUse(h *hooks.CalloutHandle) bool {
+	inUse, err := hooks.Get[bool](h, "offer_address_in_use")
+	if err != nil || !inUse || w.lease == nil {
+		return false
+	}
+	s := w.srv
+	if old, err := s.engine.ServerDecline4(w.lease.Addr); err == nil && old != nil && s.hooks.CalloutsPresent(hooks.Lease4ServerDecline) {
+		h.ScopedState()
+		hooks.Set(h, "query4", &w.q)
+		hooks.Set(h, "lease4", w.lease)
+		s.hooks.Call(hooks.Lease4ServerDecline, h)
+	}
+	return true
+}

@@ -1,0 +1,274 @@
+package server4
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nestordhcp/nestor/alloc"
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/ctrl"
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/klog"
+	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/lease/memfile"
+	"github.com/nestordhcp/nestor/netio"
+	"github.com/nestordhcp/nestor/pkt"
+	"github.com/nestordhcp/nestor/stats"
+)
+
+// Debug levels of the packet path (Kea's DBG_DHCP4_*).
+const (
+	dbgBasic  = klog.DbgPktHandling
+	dbgDrop   = klog.DbgPktHandling
+	dbgDetail = klog.DbgTraceBasicData
+)
+
+var errNoSockets = errors.New("no socket to send the reply")
+
+// Options configure a Server beyond its configuration file.
+type Options struct {
+	// ConfigFile is the -c file (config-reload, config-write, SIGHUP).
+	ConfigFile string
+	// ServerPort and ClientPort are -p and -P (0: 67 and 68).
+	ServerPort, ClientPort uint16
+	// Logger is the root of the server's loggers; nil: klog.Default's
+	// kea-dhcp4 hierarchy.
+	Logger *klog.Logger
+	// Slog receives the messages of the packages that log through
+	// log/slog (allocation engine, hooks, control sockets); nil: slog.Default().
+	Slog *slog.Logger
+	// Sender, when set, replaces the sockets for sending replies (tests).
+	Sender func(*netio.Packet) error
+	// ManageLogging applies the configuration's loggers to klog.Default
+	// (the daemon does; in-process users keep their own logging).
+	ManageLogging bool
+	// NoSockets skips opening DHCP sockets (tests drive Handle directly);
+	// LocalAddrs then stand for the sockets' addresses (server
+	// identifiers the server accepts as its own).
+	NoSockets  bool
+	LocalAddrs []netip.Addr
+}
+
+// Server is a running kea-dhcp4.
+type Server struct {
+	opts      Options
+	snap      atomic.Pointer[snapshot]
+	hooks     *hooks.Manager
+	stats     *stats.Registry
+	pstats    *pktStats
+	cmds      *ctrl.Manager
+	log       *klog.Logger
+	slog      *slog.Logger
+	engine    *alloc.Engine4
+	reclaimer *alloc.Reclaimer4
+	store     lease.Store4
+	mstore    *memfile.Store4
+	storeKey  string
+
+	sockets   *netio.Set
+	disp      *netio.Dispatcher
+	detector  netio.Detector
+	sender    func(*netio.Packet) error
+	sockAddrs atomic.Pointer[map[[4]byte]bool]
+
+	workers sync.Pool
+	names   sync.Map
+	nnames  atomic.Int32
+
+	disabled   disabledState
+	mu         sync.Mutex // configuration changes and lifecycle
+	ctl        controlSockets
+	started    time.Time
+	reloaded   time.Time
+	stopping   chan int
+	stopOnce   sync.Once
+	queueFullC atomic.Pointer[stats.Counter]
+}
+
+// New returns a server with no configuration; Configure starts it.
+func New(o Options) *Server {
+	s := &Server{opts: o, stats: stats.New(), started: time.Now(), stopping: make(chan int, 1)}
+	s.log = o.Logger
+	if s.log == nil {
+		s.log = klog.NewLogger("dhcp4")
+	}
+	s.slog = o.Slog
+	if s.slog == nil {
+		s.slog = slog.Default()
+	}
+	s.hooks = hooks.NewManager(hooks.Options{ProcName: "kea-dhcp4", Logger: s.slog})
+	s.pstats = newPktStats(s.stats)
+	for _, n := range globalStatNames {
+		s.stats.Counter(n)
+	}
+	s.cmds = ctrl.NewManager(s.slog)
+	s.cmds.SetHookDispatcher(s.hooks)
+	s.registerCommands()
+	s.workers.New = func() any { return newWorker(s) }
+	s.sender = o.Sender
+	return s
+}
+
+// Stats returns the server's statistics registry.
+func (s *Server) Stats() *stats.Registry { return s.stats }
+
+// Commands returns the server's command manager.
+func (s *Server) Commands() *ctrl.Manager { return s.cmds }
+
+// Hooks returns the server's hooks manager.
+func (s *Server) Hooks() *hooks.Manager { return s.hooks }
+
+// LeaseStore returns the lease database in use.
+func (s *Server) LeaseStore() lease.Store4 { return s.store }
+
+// Config returns the configuration in force.
+func (s *Server) Config() *config.Dhcp4 {
+	if sn := s.snap.Load(); sn != nil {
+		return sn.cfg
+	}
+	return nil
+}
+
+// Done is closed... it receives the exit value when the server was asked
+// to stop (shutdown command).
+func (s *Server) Done() <-chan int { return s.stopping }
+
+// Handle processes one packet as if received from a socket (tests and
+// in-process use).
+func (s *Server) Handle(np *netio.Packet) { s.handle(np) }
+
+func (s *Server) getWorker() *worker { return s.workers.Get().(*worker) }
+func (s *Server) putWorker(w *worker) {
+	w.q.ResetCalloutHandle()
+	s.workers.Put(w)
+}
+
+// intern returns a string for b, shared for names seen before (class
+// names built per packet), so that the common path does not allocate.
+func (s *Server) intern(b []byte) string {
+	if v, ok := s.names.Load(string(b)); ok {
+		return v.(string)
+	}
+	str := string(b)
+	if s.nnames.Add(1) < 4096 {
+		s.names.Store(str, str)
+	}
+	return str
+}
+
+// hasSocketAddr reports whether a socket is bound to the address.
+func (s *Server) hasSocketAddr(a [4]byte) bool {
+	m := s.sockAddrs.Load()
+	return m != nil && (*m)[a]
+}
+
+// serverPort is the port replies are sent from.
+func (s *Server) serverPort() uint16 {
+	if s.opts.ServerPort != 0 {
+		return s.opts.ServerPort
+	}
+	return serverPort4
+}
+
+// queueFull counts a query dropped because its parking lot was full.
+func (s *Server) queueFull() {
+	c := s.queueFullC.Load()
+	if c == nil {
+		c = s.stats.Counter("pkt4-queue-full")
+		s.queueFullC.Store(c)
+	}
+	c.Inc()
+	s.pstats.receiveDrop.Inc()
+}
+
+// label is Kea's packet label for log messages, formatted only when a
+// message is written.
+func (w *worker) label() pktLabel { return pktLabel{&w.q} }
+
+type pktLabel struct{ p *pkt.Pkt4 }
+
+func (l pktLabel) String() string {
+	p := l.p
+	var b strings.Builder
+	fmt.Fprintf(&b, "[hwtype=%d ", p.HType)
+	for i, x := range p.HWAddr() {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		fmt.Fprintf(&b, "%02x", x)
+	}
+	b.WriteString("], cid=[")
+	if cid := p.ClientID(); len(cid) > 0 {
+		for i, x := range cid {
+			if i > 0 {
+				b.WriteByte(':')
+			}
+			fmt.Fprintf(&b, "%02x", x)
+		}
+	} else {
+		b.WriteString("no info")
+	}
+	fmt.Fprintf(&b, "], tid=0x%x", p.Xid)
+	return b.String()
+}
+
+// disabledState is dhcp-disable/dhcp-enable's network state: the service
+// is disabled while any origin disables it.
+type disabledState struct {
+	mu      sync.Mutex
+	origins map[string]*time.Timer
+	off     atomic.Bool
+}
+
+func (s *Server) enabled() bool { return !s.disabled.off.Load() }
+
+func (d *disabledState) disable(origin string, maxPeriod time.Duration, reenable func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.origins == nil {
+		d.origins = map[string]*time.Timer{}
+	}
+	if t := d.origins[origin]; t != nil {
+		t.Stop()
+	}
+	var t *time.Timer
+	if maxPeriod > 0 {
+		t = time.AfterFunc(maxPeriod, reenable)
+	}
+	d.origins[origin] = t
+	d.off.Store(true)
+}
+
+func (d *disabledState) enable(origin string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if t := d.origins[origin]; t != nil {
+		t.Stop()
+	}
+	delete(d.origins, origin)
+	d.off.Store(len(d.origins) > 0)
+}
+
+// socketAddrs records the addresses the DHCP sockets are bound to.
+func (s *Server) recordSocketAddrs() {
+	m := map[[4]byte]bool{}
+	for _, a := range s.opts.LocalAddrs {
+		if a.Is4() {
+			m[a.As4()] = true
+		}
+	}
+	if s.sockets != nil {
+		for _, c := range s.sockets.Conns() {
+			if a := c.Spec().Addr; a.Is4() {
+				m[a.As4()] = true
+			}
+		}
+	}
+	s.sockAddrs.Store(&m)
+}

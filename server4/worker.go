@@ -1,0 +1,115 @@
+package server4
+
+import (
+	"net/netip"
+
+	"github.com/nestordhcp/nestor/alloc"
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/eval"
+	"github.com/nestordhcp/nestor/host"
+	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/netio"
+	"github.com/nestordhcp/nestor/pkt"
+)
+
+// worker is the state of one packet being processed. Workers are pooled:
+// a packet goroutine takes one, processes a query with it and gives it
+// back, so the query, the response, the buffers and the contexts are
+// reused from packet to packet. A parked query keeps its worker until it
+// is unparked.
+type worker struct {
+	srv  *Server
+	snap *snapshot
+
+	raw  []byte // the query's bytes, copied from the socket buffer
+	q, r pkt.Pkt4
+	conn netio.Conn
+	out  *netio.Packet
+	enc  []byte
+
+	ectx  eval.Context4
+	actx  alloc.Context4
+	ids   []host.Identifier
+	hosts map[uint32]*host.Host
+
+	subnet *subnet4 // selected subnet (nil: none)
+	host   *host.Host
+	lease  *lease.Lease4
+	// leases and deleted are leases4_committed's collections.
+	leases, deleted Lease4Collection
+
+	levels      []*optSet // option precedence list of the reply
+	hasResp     bool      // r holds a reply to send
+	scratch     []byte
+	sname, file []byte
+}
+
+// Lease4Collection is the Go type of the leases4 and deleted_leases4
+// arguments of leases4_committed and lease4_offer (passed as a pointer).
+type Lease4Collection []*lease.Lease4
+
+// Subnet4Collection is the Go type of subnet4_select's subnet4collection
+// argument (passed as a pointer).
+type Subnet4Collection []*config.Subnet4
+
+func newWorker(s *Server) *worker {
+	return &worker{
+		srv:     s,
+		raw:     make([]byte, 0, netio.MaxPayload),
+		out:     netio.NewPacket(),
+		enc:     make([]byte, 0, 1500),
+		hosts:   make(map[uint32]*host.Host, 2),
+		scratch: make([]byte, 0, 256),
+	}
+}
+
+// reset prepares the worker for a new query.
+func (w *worker) reset() {
+	w.q.Reset()
+	w.r.Reset()
+	w.conn = nil
+	w.subnet, w.host, w.lease = nil, nil, nil
+	w.leases, w.deleted = w.leases[:0], w.deleted[:0]
+	w.levels = w.levels[:0]
+	w.hasResp = false
+	w.ids = w.ids[:0]
+	clear(w.hosts)
+	w.actx = alloc.Context4{}
+}
+
+// load copies a received packet into the worker.
+func (w *worker) load(np *netio.Packet) {
+	w.raw = append(w.raw[:0], np.Data...)
+	w.q.Raw = w.raw
+	w.q.IfName, w.q.IfIndex = np.IfName, np.IfIndex
+	w.q.Src, w.q.Dst = np.Src, np.Dst
+	w.q.SrcMAC, w.q.DstMAC = np.SrcMAC, np.DstMAC
+	w.q.Len = len(np.Data)
+	w.conn = np.Conn
+}
+
+// has reports whether the query is in a class.
+func (w *worker) has(class string) bool { return w.q.Classes.Has(class) }
+
+// isRelayed is Kea's Pkt4::isRelayed: giaddr set and not broadcast.
+func isRelayed(p *pkt.Pkt4) bool {
+	g := p.GIAddr
+	return !g.IsZero() && g != [4]byte{255, 255, 255, 255}
+}
+
+// receivedOnBroadcast reports whether the query was sent to
+// 255.255.255.255.
+func receivedOnBroadcast(p *pkt.Pkt4) bool {
+	return p.Dst.Addr() == netip.AddrFrom4([4]byte{255, 255, 255, 255})
+}
+
+// localAddr is the server address of the exchange: the query's
+// destination, or the receiving socket's address when the query was
+// broadcast (Kea's getSocket(query).addr_).
+func (w *worker) localAddr() netip.Addr {
+	a := w.q.Dst.Addr()
+	if (!a.IsValid() || receivedOnBroadcast(&w.q) || a.IsUnspecified()) && w.conn != nil {
+		return w.conn.Spec().Addr
+	}
+	return a
+}
