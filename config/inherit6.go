@@ -4,8 +4,10 @@ package config
 // subnet, then its shared network, then global, then the default.
 type Effective6 struct {
 	EffectiveCommon
-	// PreferredLifetime follows the Kea 2.6 ARM: when no scope sets it, or
-	// the value set exceeds the valid lifetime, it is 0.625 * valid.
+	// PreferredLifetime is the value set (Kea 2.2's default 3600 when no
+	// scope sets it); when that exceeds the valid lifetime it is 0.625 *
+	// valid, as the Kea 2.6 ARM has the server do, so that no lease is
+	// sent with a preferred lifetime above its valid lifetime.
 	PreferredLifetime    uint32
 	MinPreferredLifetime uint32
 	MaxPreferredLifetime uint32
@@ -39,10 +41,11 @@ func effective6(c *Dhcp6, s *Subnet6) Effective6 {
 	return e
 }
 
-// defaultPreferred is the ARM's rule for the preferred lifetime.
+// defaultPreferred is the preferred lifetime a subnet uses.
 func defaultPreferred(p Opt[uint32], valid uint32) uint32 {
-	if p.Set && p.V <= valid {
-		return p.V
+	v := p.Or(DefaultPreferredLifetime)
+	if v <= valid {
+		return v
 	}
 	return uint32(uint64(valid) * 5 / 8)
 }

@@ -133,3 +133,12 @@ func FormatCheckError(err error) string {
 	}
 	return "Syntax check failed with: " + err.Error()
 }
+
+// readDoc reads a configuration file into a Node tree without checking it.
+func readDoc(path string) (*Node, []Warning, error) {
+	doc, kw, err := kjson.ParseFile(path, kjson.Options{})
+	if err != nil {
+		return nil, syntaxWarnings(kw), err
+	}
+	return fromKJSON(doc), syntaxWarnings(kw), nil
+}

@@ -48,7 +48,7 @@ func (d *decoder) readSharedNetworks6(l *Node, at Pos, c *Dhcp6) []*SharedNetwor
 			d.fail(r.err)
 			return nil
 		}
-		if sn.Interface.Set && sn.InterfaceID.Set {
+		if sn.Interface.Set && sn.InterfaceID.V != "" {
 			d.fail(cfgErr(it.Pos(), "parser error: interface (defined for locally reachable subnets) and interface-id (defined for subnets reachable via relays) cannot be defined at the same time for shared network %s(%s)", sn.Name, it.Pos()))
 			return nil
 		}
@@ -165,7 +165,7 @@ func (d *decoder) readSubnet6(it *Node, net *SharedNetwork6, c *Dhcp6) *Subnet6 
 		d.fail(r.err)
 		return nil
 	}
-	if s.Interface.Set && s.InterfaceID.Set {
+	if s.Interface.Set && s.InterfaceID.V != "" {
 		d.fail(cfgErr(Pos{}, "subnet configuration failed: parser error: interface (defined for locally reachable subnets) and interface-id (defined for subnets reachable via relays) cannot be defined at the same time for subnet %s(%s)", s.Text, it.Pos()))
 		return nil
 	}

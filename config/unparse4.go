@@ -176,6 +176,11 @@ func unparseScopeExtras(m *Node, p *ScopeParams, global bool) {
 // enclosing scope into a shared network or subnet (they show there in
 // config-get). parent is the chain above the scope.
 func unparseInherited(m *Node, own *ScopeParams, parent ...*ScopeParams) {
+	unparseInheritedFam(m, 4, own, parent...)
+}
+
+// unparseInheritedFam is unparseInherited with the family's defaults.
+func unparseInheritedFam(m *Node, family int, own *ScopeParams, parent ...*ScopeParams) {
 	chain := append([]*ScopeParams{own}, parent...)
 	pick32 := func(f func(*ScopeParams) Opt[uint32]) Opt[uint32] {
 		for _, p := range chain {
@@ -196,9 +201,13 @@ func unparseInherited(m *Node, own *ScopeParams, parent ...*ScopeParams) {
 		calc, sei = orOpt(calc, p.CalculateTeeTimes), orOpt(sei, p.StoreExtendedInfo)
 		t1, t2 = orOpt(t1, p.T1Percent), orOpt(t2, p.T2Percent)
 	}
-	m.Set("calculate-tee-times", NewBool(calc.V))
+	defCalc, defT2 := false, DefaultT2Percent
+	if family == 6 {
+		defCalc, defT2 = true, DefaultT2Percent6
+	}
+	m.Set("calculate-tee-times", NewBool(calc.Or(defCalc)))
 	m.Set("t1-percent", NewFloat(t1.Or(DefaultT1Percent)))
-	m.Set("t2-percent", NewFloat(t2.Or(DefaultT2Percent)))
+	m.Set("t2-percent", NewFloat(t2.Or(defT2)))
 	m.Set("store-extended-info", NewBool(sei.V))
 }
 
@@ -222,7 +231,10 @@ func unparseScope4(m *Node, s *Scope4) {
 
 func unparseSelectors(m *Node, s *Selectors) {
 	setOpt(m, "interface", s.Interface, strNode)
-	setOpt(m, "client-class", s.ClientClass, strNode)
+	// Kea does not show an empty client-class.
+	if s.ClientClass.V != "" {
+		m.Set("client-class", NewString(s.ClientClass.V))
+	}
 	if len(s.RequireClientClasses) > 0 {
 		m.Set("require-client-classes", stringsNode(s.RequireClientClasses))
 	}
@@ -338,10 +350,13 @@ func unparseReservations4(hs []*Reservation4) *Node {
 // lower-case hex for hw-address and duid, upper-case hex for the others.
 func identifierText(h *Reservation4) string {
 	if h.IdentifierType != "hw-address" && h.IdentifierType != "duid" {
-		return strings.ToUpper(hex.EncodeToString(h.IdentifierBytes))
+		return upperHex(h.IdentifierBytes)
 	}
 	return colonHex(h.IdentifierBytes)
 }
+
+// upperHex is upper-case hex without separators.
+func upperHex(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }
 
 // colonHex is lower-case hex bytes separated by colons.
 func colonHex(b []byte) string {
