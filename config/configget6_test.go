@@ -29,6 +29,11 @@ func oracleInput6(t *testing.T, f string) (*Node, bool) {
 	for _, k := range []string{"control-socket", "control-sockets", "hooks-libraries", "hosts-databases", "hosts-database", "loggers", "config-control"} {
 		m.Delete(k)
 	}
+	// The namespace has 2001:db8:ffff::2 for a dhcp-ddns sender.
+	if dd := m.Get("dhcp-ddns"); dd != nil && dd.Has("sender-ip") {
+		dd.Set("server-ip", NewString("2001:db8:ffff::1"))
+		dd.Set("sender-ip", NewString("2001:db8:ffff::2"))
+	}
 	ld := NewMap()
 	ld.Set("type", NewString("memfile"))
 	ld.Set("persist", NewBool(false))

@@ -88,6 +88,13 @@ def main():
         subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "add", "d0", "address",
                         "02:00:00:00:00:01", "type", "veth", "peer", "name", "d1"], check=True)
         subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", "d0", "up"], check=True)
+        subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", "d1", "up"], check=True)
+        # Addresses a dhcp-ddns sender may bind to (the test rewrites the
+        # examples' addresses to these); nothing is sent.
+        subprocess.run(["ip", "netns", "exec", ns, "ip", "addr", "add", "2001:db8:ffff::2/64",
+                        "dev", "d0", "nodad"], check=True)
+        subprocess.run(["ip", "netns", "exec", ns, "ip", "addr", "add", "203.0.113.2/24",
+                        "dev", "d0"], check=True)
         proc = start()
         if proc is None:
             return 1
