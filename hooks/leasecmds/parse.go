@@ -247,8 +247,8 @@ func parseLease4(cfg *config.Dhcp4, info *ctrl.Element, now int64) (*lease.Lease
 }
 
 // parseLease6 is Lease6Parser::parse. Where the preferred lifetime is not
-// given it is the subnet's preferred lifetime, as the Kea 2.6 ARM says
-// (Kea 2.2 takes the valid lifetime).
+// given it is the subnet's valid lifetime: that is what Kea (2.2 to 2.6)
+// does, and the ARM only says "the value configured for the subnet".
 func parseLease6(cfg *config.Dhcp6, info *ctrl.Element, now int64) (*lease.Lease6, bool, error) {
 	if info == nil {
 		return nil, false, errNoLeaseInfo
@@ -331,7 +331,7 @@ func parseLease6(cfg *config.Dhcp6, info *ctrl.Element, now int64) (*lease.Lease
 			return nil, false, err
 		}
 	}
-	preferred := s.Eff.PreferredLifetime
+	preferred := s.Eff.ValidLifetime
 	if v, _ := info.Get("preferred-lft"); v != nil {
 		if preferred, err = getUint32(info, "preferred-lft"); err != nil {
 			return nil, false, err
