@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Version is a schema version as Kea's schema_version table holds it.
@@ -96,7 +97,10 @@ func (d *Dialect) layoutFor(ctx context.Context, db *sql.DB, cfg *Config) (Layou
 	v, err := ReadVersion(ctx, db)
 	if err != nil && d.IsNoSchema != nil && d.IsNoSchema(err) && !cfg.Readonly && d.Init != nil {
 		cfg.logf("DHCPSRV_%s_INITIALIZE_SCHEMA Initializing the %s schema with version %s", strings.ToUpper(d.Name), d.Name, d.Want)
-		if err := d.Init(ctx, db); err != nil {
+		ictx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		err = d.Init(ictx, db)
+		cancel()
+		if err != nil {
 			return Layout{}, fmt.Errorf("%s schema initialization failed: %w", d.Name, err)
 		}
 		v, err = ReadVersion(ctx, db)
