@@ -1,10 +1,13 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/nestordhcp/nestor/config/kjson"
 )
 
 // CheckControlAgentFile is "kea-ctrl-agent -t FILE": it loads the file and
@@ -169,4 +172,38 @@ func unparseAgentLoggers(ls []*Logger) *Node {
 		l.Items = append(l.Items, m)
 	}
 	return l
+}
+
+// ControlAgentFromCommand decodes the "arguments" of a config-set or
+// config-test command body as kea-ctrl-agent does: positions are the
+// body's ("<string>:1:73"), there is no grammar check, and a missing
+// "Control-agent" is an error.
+func ControlAgentFromCommand(body []byte) (*ControlAgent, []Warning, error) {
+	doc, _, err := kjson.ParseBytes("<string>", body, kjson.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	args := fromKJSON(doc).Get("arguments")
+	if args == nil {
+		return nil, nil, &AgentLoadError{Err: &Error{Kind: ConfigError, Msg: "Missing mandatory 'arguments' parameter."},
+			Stage: AgentStageConfig, Partial: &ControlAgent{}}
+	}
+	return ControlAgentFromTree(args, false)
+}
+
+// PrettyControlAgent is the configuration as config-write writes it:
+// Kea's prettyPrint with a step of 2, keys sorted.
+func PrettyControlAgent(c *ControlAgent) ([]byte, error) {
+	e := toKJSON(UnparseControlAgent(c))
+	sortAll(e)
+	var b bytes.Buffer
+	if err := e.PrettyPrint(&b, 2); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// CompactControlAgent is config-get's arguments in Kea's compact style.
+func CompactControlAgent(c *ControlAgent) ([]byte, error) {
+	return Compact(UnparseControlAgent(c))
 }
