@@ -166,7 +166,7 @@ func (l *Library) lease4GetAll(c *command) answer {
 	st := l.store4()
 	var all []*lease.Lease4
 	if c.args == nil {
-		ls, err := st.AllLeases4()
+		ls, err := sorted4(st.AllLeases4())
 		if err != nil {
 			return errorAnswer(err)
 		}
@@ -181,7 +181,7 @@ func (l *Library) lease4GetAll(c *command) answer {
 				return errorAnswer(errors.New("listed subnet identifiers must be numbers"))
 			}
 			n, _ := id.IntValue()
-			ls, err := st.Leases4BySubnet(uint32(n))
+			ls, err := sorted4(st.Leases4BySubnet(uint32(n)))
 			if err != nil {
 				return errorAnswer(err)
 			}
@@ -261,7 +261,7 @@ func (l *Library) lease4GetPage(c *command) answer {
 	if err != nil {
 		return errorAnswer(err)
 	}
-	ls, err := l.store4().Leases4Page(from, limit)
+	ls, err := sorted4(l.store4().Leases4Page(from, limit))
 	if err != nil {
 		return errorAnswer(err)
 	}
@@ -309,7 +309,7 @@ func (l *Library) lease4GetByHWAddress(c *command) answer {
 	if err != nil {
 		return errorAnswer(err)
 	}
-	return leases4Answer(l.store4().Leases4ByHWAddr(hw.Bytes))
+	return leases4Answer(sorted4(l.store4().Leases4ByHWAddr(hw.Bytes)))
 }
 
 // lease4-get-by-client-id
@@ -322,7 +322,7 @@ func (l *Library) lease4GetByClientID(c *command) answer {
 	if err != nil {
 		return errorAnswer(err)
 	}
-	return leases4Answer(l.store4().Leases4ByClientID(id))
+	return leases4Answer(sorted4(l.store4().Leases4ByClientID(id)))
 }
 
 // lease4-get-by-hostname
@@ -331,7 +331,7 @@ func (l *Library) lease4GetByHostname(c *command) answer {
 	if err != nil {
 		return errorAnswer(err)
 	}
-	return leases4Answer(l.store4().Leases4ByHostname(h))
+	return leases4Answer(sorted4(l.store4().Leases4ByHostname(h)))
 }
 
 // wipeSubnetID reads the optional "subnet-id" of lease*-wipe.

@@ -176,7 +176,7 @@ func (l *Library) lease6GetAll(c *command) answer {
 	st := l.store6()
 	var all []*lease.Lease6
 	if c.args == nil {
-		ls, err := st.AllLeases6()
+		ls, err := sorted6(st.AllLeases6())
 		if err != nil {
 			return errorAnswer(err)
 		}
@@ -191,7 +191,7 @@ func (l *Library) lease6GetAll(c *command) answer {
 				return errorAnswer(errors.New("listed subnet identifiers must be numbers"))
 			}
 			n, _ := id.IntValue()
-			ls, err := st.Leases6BySubnet(uint32(n))
+			ls, err := sorted6(st.Leases6BySubnet(uint32(n)))
 			if err != nil {
 				return errorAnswer(err)
 			}
@@ -214,7 +214,7 @@ func (l *Library) lease6GetPage(c *command) answer {
 	if err != nil {
 		return errorAnswer(err)
 	}
-	ls, err := l.store6().Leases6Page(from, limit)
+	ls, err := sorted6(l.store6().Leases6Page(from, limit))
 	if err != nil {
 		return errorAnswer(err)
 	}
@@ -231,7 +231,7 @@ func (l *Library) lease6GetByDUID(c *command) answer {
 	if err != nil {
 		return errorAnswer(err)
 	}
-	return leases6Answer(l.store6().Leases6ByDUID(duid))
+	return leases6Answer(sorted6(l.store6().Leases6ByDUID(duid)))
 }
 
 // lease6-get-by-hostname
@@ -240,7 +240,7 @@ func (l *Library) lease6GetByHostname(c *command) answer {
 	if err != nil {
 		return errorAnswer(err)
 	}
-	return leases6Answer(l.store6().Leases6ByHostname(h))
+	return leases6Answer(sorted6(l.store6().Leases6ByHostname(h)))
 }
 
 // lease6-wipe

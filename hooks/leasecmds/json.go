@@ -2,6 +2,7 @@ package leasecmds
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 
 	"github.com/nestordhcp/nestor/lease"
@@ -120,6 +121,18 @@ func appendLease6(dst []byte, l *lease.Lease6) []byte {
 	dst = appendKey(dst, "valid-lft")
 	dst = strconv.AppendUint(dst, uint64(l.ValidLifetime), 10)
 	return append(dst, '}')
+}
+
+// sorted4 and sorted6 put a store's result in address order, the order
+// Kea's memfile lists leases in.
+func sorted4(ls []*lease.Lease4, err error) ([]*lease.Lease4, error) {
+	slices.SortStableFunc(ls, func(a, b *lease.Lease4) int { return a.Addr.Compare(b.Addr) })
+	return ls, err
+}
+
+func sorted6(ls []*lease.Lease6, err error) ([]*lease.Lease6, error) {
+	slices.SortStableFunc(ls, func(a, b *lease.Lease6) int { return a.Addr.Compare(b.Addr) })
+	return ls, err
 }
 
 // leasesArgs builds {"leases": [...]} and, for pages, "count".

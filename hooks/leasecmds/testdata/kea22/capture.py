@@ -94,6 +94,10 @@ def main():
     top["lease-database"] = {"type": "memfile", "persist": True, "lfc-interval": 0,
                              "name": os.path.join(run, "leases%s.csv" % fam)}
     top["control-socket"] = {"socket-type": "unix", "socket-name": sock}
+    # No lease reclamation while recording: expired leases added by the
+    # cases must stay as the commands left them.
+    top["expired-leases-processing"] = {"reclaim-timer-wait-time": 3600,
+                                        "flush-reclaimed-timer-wait-time": 0}
     top["hooks-libraries"] = [{"library": HOOKS + "libdhcp_lease_cmds.so"},
                               {"library": HOOKS + "libdhcp_stat_cmds.so"}]
     top["loggers"] = [{"name": "kea-dhcp" + fam, "severity": "DEBUG", "debuglevel": 99,
