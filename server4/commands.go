@@ -90,11 +90,12 @@ func parseArgsConfig(c *ctrl.Command) (*config.Dhcp4, *ctrl.Answer) {
 		a := ctrl.Error("Missing mandatory 'arguments' parameter.")
 		return nil, &a
 	}
-	if c.Args.Kind() != ctrl.Map {
-		a := ctrl.Error("'arguments' parameter expected to be a map.")
+	d, err := c.Args.Get("Dhcp4")
+	if err != nil {
+		a := ctrl.ProcessingError(err)
 		return nil, &a
 	}
-	if d, _ := c.Args.Get("Dhcp4"); d == nil {
+	if d == nil {
 		a := ctrl.Error("Missing mandatory 'Dhcp4' parameter.")
 		return nil, &a
 	}
@@ -165,7 +166,7 @@ func (s *Server) cmdConfigWrite(c *ctrl.Command) ctrl.Answer {
 		if f, _ := c.Args.Get("filename"); f != nil {
 			v, err := f.StringValue()
 			if err != nil {
-				return ctrl.Error("filename parameter must be a string")
+				return ctrl.Error("passed parameter 'filename' is not a string")
 			}
 			name = v
 		}
@@ -253,7 +254,7 @@ func (s *Server) cmdLeasesReclaim(c *ctrl.Command) ctrl.Answer {
 	}
 	remove, err := v.BoolValue()
 	if err != nil {
-		return ctrl.ProcessingError(err)
+		return ctrl.Error("'remove' parameter expected to be a boolean.")
 	}
 	if s.reclaimer == nil {
 		return ctrl.Error("No lease database")
@@ -294,12 +295,15 @@ func (s *Server) cmdDHCPDisable(c *ctrl.Command) ctrl.Answer {
 		if mp, _ := c.Args.Get("max-period"); mp != nil {
 			n, err := mp.IntValue()
 			if err != nil || n <= 0 {
-				return ctrl.Error(fmt.Sprintf("'max-period' must be positive integer value"))
+				return ctrl.Error("'max-period' must be positive integer")
 			}
 			period = time.Duration(n) * time.Second
 		}
 	}
 	s.disabled.disable(origin, period, func() { s.disabled.enable(origin) })
+	if period > 0 {
+		return ctrl.Success(fmt.Sprintf("DHCPv4 service disabled for %d seconds", int64(period/time.Second)))
+	}
 	return ctrl.Success("DHCPv4 service disabled")
 }
 
