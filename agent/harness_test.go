@@ -263,6 +263,19 @@ func recordedAnswer(t *testing.T, name string) ctrl.Handler {
 	return func(*ctrl.Command) ctrl.Answer { return ctrl.SuccessArgs(args) }
 }
 
+// testAgentF is testAgent for a fuzz target: the plain agent.
+func testAgentF(f *testing.F, dir string) *Agent {
+	cfg, _, err := config.ParseControlAgent("fuzz", []byte(strings.ReplaceAll(plainConfig, "RUN", dir)), true)
+	if err != nil {
+		f.Fatal(err)
+	}
+	a, err := New(cfg, Options{ForwardTimeout: 2 * time.Second})
+	if err != nil {
+		f.Fatal(err)
+	}
+	return a
+}
+
 // testAgent starts an agent on an ephemeral port of 127.0.0.1 with the
 // configuration text (RUN replaced by dir).
 func testAgent(t *testing.T, dir, cfgText string) *Agent {
