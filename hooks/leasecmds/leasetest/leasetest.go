@@ -426,3 +426,9 @@ func textOf(raw string) string {
 	}
 	return b.String()
 }
+
+// SetConfig replaces the daemon's configuration (a reconfiguration).
+func (d *Daemon4) SetConfig(c *config.Dhcp4) { d.cfg = c }
+
+// SetConfig replaces the daemon's configuration (a reconfiguration).
+func (d *Daemon6) SetConfig(c *config.Dhcp6) { d.cfg = c }
