@@ -53,7 +53,6 @@ type Agent struct {
 
 	stopOnce sync.Once
 	done     chan int
-	exit     int
 }
 
 // New starts an agent serving cfg.
@@ -84,8 +83,8 @@ func (a *Agent) Addr() net.Addr {
 // Config returns the running configuration.
 func (a *Agent) Config() *config.ControlAgent { return a.cfg.Load() }
 
-// Done is closed... it delivers the exit value when the shutdown command
-// asks the agent to stop.
+// Done delivers the exit value when the shutdown command asks the agent
+// to stop.
 func (a *Agent) Done() <-chan int { return a.done }
 
 // Configure applies a configuration: a new HTTP(S) socket when the
