@@ -215,6 +215,9 @@ func TestE2EDeclineInformFloodReload(t *testing.T) {
 			c.WriteToUDP(cut, bcast67)
 			sent++
 		}
+		// Paced so that the packet queue (packet-queue-size 64, oldest
+		// dropped when full, as in Kea) does not drop any.
+		time.Sleep(5 * time.Millisecond)
 	}
 	if sent == 0 {
 		t.Fatal("no golden packets")
@@ -244,6 +247,26 @@ func TestE2EDeclineInformFloodReload(t *testing.T) {
 	}
 	if m := command(t, e, `{"command": "config-get"}`); !strings.Contains(toJSON(m), `"valid-lifetime":40`) {
 		t.Errorf("config-get after a failed reload: %v", m["text"])
+	}
+
+	// SIGTERM: graceful stop, PID file removed, leases kept in the file.
+	pidFile := filepath.Join(e.p.Dir, "kea-dhcp4.kea-dhcp4.pid")
+	if _, err := os.Stat(pidFile); err != nil {
+		t.Errorf("no PID file while running: %v", err)
+	}
+	e.srv.Signal(syscall.SIGTERM)
+	if err := e.srv.WaitLog("DHCP4_SHUTDOWN ", 5*time.Second); err != nil {
+		t.Errorf("no DHCP4_SHUTDOWN: %v", err)
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for !e.srv.Exited() && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := os.Stat(pidFile); err == nil {
+		t.Errorf("PID file left after SIGTERM")
+	}
+	if row := lastLeaseRow(t, e.leases, addr2.String()); row == nil {
+		t.Errorf("lease of %s not in the lease file", addr2)
 	}
 }
 

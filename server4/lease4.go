@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/nestordhcp/nestor/dhcp4"
+	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/lease"
 )
@@ -29,7 +30,9 @@ func (w *worker) assignLease() (bool, error) {
 
 	if !fake && !hasSID && hasReq {
 		// INIT-REBOOT.
-		w.srv.log.Info(keamsg.DHCP4_INIT_REBOOT, w.label(), hint)
+		if w.srv.log.Enabled(klog.Info) {
+			w.srv.log.Info(keamsg.DHCP4_INIT_REBOOT, w.label(), hint)
+		}
 		l := w.findClientLease()
 		authoritative := sn != nil && sn.cfg.Eff.Authoritative
 		known := l != nil && l.BelongsTo(q.HWAddr(), w.actx.ClientID)
@@ -83,10 +86,12 @@ func (w *worker) assignLease() (bool, error) {
 		w.deleted = append(w.deleted, old)
 	}
 	valid := l.ValidLifetime
-	if fake {
-		w.srv.log.Info(keamsg.DHCP4_LEASE_ADVERT, w.label(), l.Addr)
-	} else {
-		w.srv.log.Info(keamsg.DHCP4_LEASE_ALLOC, w.label(), l.Addr, valid)
+	if log := w.srv.log; log.Enabled(klog.Info) {
+		if fake {
+			log.Info(keamsg.DHCP4_LEASE_ADVERT, w.label(), l.Addr)
+		} else {
+			log.Info(keamsg.DHCP4_LEASE_ALLOC, w.label(), l.Addr, valid)
+		}
 	}
 	r := &w.r
 	r.YIAddr = dhcp4.IPv4(l.Addr.As4())
