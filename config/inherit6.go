@@ -7,7 +7,9 @@ type Effective6 struct {
 	// PreferredLifetime is the value set (Kea 2.2's default 3600 when no
 	// scope sets it); when that exceeds the valid lifetime it is 0.625 *
 	// valid, as the Kea 2.6 ARM has the server do, so that no lease is
-	// sent with a preferred lifetime above its valid lifetime.
+	// sent with a preferred lifetime above its valid lifetime. The min and
+	// max bound a client's hint; they default to the preferred lifetime
+	// as set (before that adjustment), as Kea 2.2 shows them.
 	PreferredLifetime    uint32
 	MinPreferredLifetime uint32
 	MaxPreferredLifetime uint32
@@ -33,8 +35,9 @@ func effective6(c *Dhcp6, s *Subnet6) Effective6 {
 	e := Effective6{EffectiveCommon: effectiveCommon(6, &s.ScopeParams, &n.ScopeParams, &g.ScopeParams, &s.Selectors, nsel)}
 	pref := u32(func(p *Scope6) Opt[uint32] { return p.PreferredLifetime })
 	e.PreferredLifetime = defaultPreferred(pref, e.ValidLifetime)
-	e.MinPreferredLifetime = u32(func(p *Scope6) Opt[uint32] { return p.MinPreferredLifetime }).Or(e.PreferredLifetime)
-	e.MaxPreferredLifetime = u32(func(p *Scope6) Opt[uint32] { return p.MaxPreferredLifetime }).Or(e.PreferredLifetime)
+	raw := pref.Or(DefaultPreferredLifetime)
+	e.MinPreferredLifetime = u32(func(p *Scope6) Opt[uint32] { return p.MinPreferredLifetime }).Or(raw)
+	e.MaxPreferredLifetime = u32(func(p *Scope6) Opt[uint32] { return p.MaxPreferredLifetime }).Or(raw)
 	e.PDAllocator = orOpt(s.PDAllocator, n.PDAllocator, g.PDAllocator).Or(DefaultAllocator)
 	e.InterfaceID = orOpt(s.InterfaceID, nl.InterfaceID).V
 	e.RapidCommit = orOpt(s.RapidCommit, nl.RapidCommit).V

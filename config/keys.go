@@ -105,7 +105,6 @@ func kBool(n string) keySpec    { return keySpec{Name: n, Kind: vBool} }
 func kString(n string) keySpec  { return keySpec{Name: n, Kind: vString} }
 func kStrings(n string) keySpec { return keySpec{Name: n, Kind: vStrings} }
 func kUser(n string) keySpec    { return keySpec{Name: n, Kind: vUserMap} }
-func kAny(n string) keySpec     { return keySpec{Name: n, Kind: vAny} }
 func kEnum(n string, vals ...string) keySpec {
 	return keySpec{Name: n, Kind: vEnum, Enum: vals}
 }
@@ -120,9 +119,6 @@ func expecting(alts []string) string {
 	}
 	return ", expecting " + strings.Join(alts, " or ")
 }
-
-// grammarChecker walks a document against the tables.
-type grammarChecker struct{}
 
 // checkMap checks map node n against spec. at is where Kea places the map
 // element: the key naming it, or the map itself inside a list.

@@ -61,12 +61,6 @@ func (r *reader) u16(key string, o *Opt[uint16]) {
 	}
 }
 
-func (r *reader) i64(key string, o *Opt[int64]) {
-	if i, ok := r.intIn(key, math.MinInt64, math.MaxInt64); ok {
-		*o = Some(i)
-	}
-}
-
 func (r *reader) float(key string, o *Opt[float64]) {
 	v := r.get(key)
 	if v == nil {
