@@ -3,7 +3,6 @@ package server4_test
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +25,15 @@ var (
 	binPath   string
 	buildErr  error
 )
+
+// TestMain removes the binary built for the end-to-end tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
 
 func nestorBinary(t *testing.T) string {
 	t.Helper()
@@ -291,8 +299,4 @@ func TestE2EPerfdhcpRelay(t *testing.T) {
 	if n := strings.Count(text, "received packets: 50"); n != 2 {
 		t.Errorf("perfdhcp did not complete every exchange (%d of 2 counts at 50):\n%s", n, text)
 	}
-	var ctl *net.UnixConn
-	_ = ctl
 }
-
-var _ = bufio.NewScanner
