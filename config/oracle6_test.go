@@ -32,6 +32,9 @@ func runKea6(t *testing.T, path string) (bool, string) {
 // accepts exactly the files Kea 2.2 accepts and, for the others, prints
 // Kea's error line.
 func TestExamplesAgainstKea6(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Kea on every example: not in -short")
+	}
 	files, _ := filepath.Glob(filepath.Join(keaExamples6, "*.json"))
 	if len(files) == 0 {
 		t.Skip("Kea examples not installed (apt-get install kea-doc)")

@@ -40,6 +40,9 @@ func nestorCheck4(path string) (bool, string) {
 // exactly the files Kea 2.2 accepts and, for the others, prints Kea's
 // error line.
 func TestExamplesAgainstKea(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Kea on every example: not in -short")
+	}
 	files, _ := filepath.Glob(filepath.Join(keaExamples4, "*.json"))
 	if len(files) == 0 {
 		t.Skip("Kea examples not installed (apt-get install kea-doc)")
