@@ -122,7 +122,13 @@ func (s *Store4) args4(l *lease.Lease4) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := []any{addr4(l.Addr), nullBytes(l.HWAddr.Bytes), nullBytes(l.ClientID), int64(l.ValidLifetime), exp,
+	// No hardware address is stored as empty, not NULL: Kea 2.2's MySQL
+	// backend reads a NULL hwaddr as the previous row's.
+	hw := l.HWAddr.Bytes
+	if hw == nil {
+		hw = []byte{}
+	}
+	a := []any{addr4(l.Addr), hw, nullBytes(l.ClientID), int64(l.ValidLifetime), exp,
 		int64(l.SubnetID), l.FQDNFwd, l.FQDNRev, l.Hostname, int64(l.State), nullText(l.UserContext)}
 	if s.c.Layout.PoolID {
 		a = append(a, int64(l.PoolID))

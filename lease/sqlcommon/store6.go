@@ -121,12 +121,14 @@ func (s *Store6) args6(l *lease.Lease6) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var hwtype, hwsrc any
-	if !l.HWAddr.IsZero() {
-		hwtype, hwsrc = int64(l.HWAddr.Type), int64(l.HWAddr.Source)
+	// Without a hardware address Kea writes an empty one of type 0
+	// (undefined) and source 0 (unknown); Kea 2.2 cannot read NULLs there.
+	hw, hwtype, hwsrc := l.HWAddr.Bytes, int64(l.HWAddr.Type), int64(l.HWAddr.Source)
+	if l.HWAddr.IsZero() {
+		hw, hwtype, hwsrc = []byte{}, 0, 0
 	}
 	a := []any{l.Addr.String(), nullBytes(l.DUID), int64(l.ValidLifetime), exp, int64(l.SubnetID), int64(l.PreferredLifetime),
-		int64(l.Type), s.iaid(l.IAID), int64(l.PrefixLen), l.FQDNFwd, l.FQDNRev, l.Hostname, nullBytes(l.HWAddr.Bytes),
+		int64(l.Type), s.iaid(l.IAID), int64(l.PrefixLen), l.FQDNFwd, l.FQDNRev, l.Hostname, hw,
 		hwtype, hwsrc, int64(l.State), nullText(l.UserContext)}
 	if s.c.Layout.PoolID {
 		a = append(a, int64(l.PoolID))

@@ -461,5 +461,93 @@ BEGIN
             UNHEX(REPLACE(hwaddr, ':', '')), state, REPLACE(user_context, '&#x2c', ','), hwtype, hwaddr_source);
 END
 ;;
+-- Lease limits (limits hook): '' when the limits in the user context of a
+-- new lease allow it, else why not.
+CREATE FUNCTION checkLease4Limits(user_context TEXT) RETURNS TEXT READS SQL DATA
+BEGIN
+    DECLARE classes TEXT;
+    DECLARE cls TEXT;
+    DECLARE cname VARCHAR(255);
+    DECLARE lim BIGINT;
+    DECLARE sid BIGINT;
+    DECLARE n BIGINT;
+    DECLARE i INT DEFAULT 0;
+    IF user_context IS NULL OR user_context = '' THEN
+        RETURN '';
+    END IF;
+    SET classes = JSON_EXTRACT(user_context, '$."ISC"."limits"."client-classes"');
+    WHILE classes IS NOT NULL AND i < JSON_LENGTH(classes) DO
+        SET cls = JSON_EXTRACT(classes, CONCAT('$[', i, ']'));
+        SET cname = JSON_UNQUOTE(JSON_EXTRACT(cls, '$.name'));
+        SET lim = JSON_EXTRACT(cls, '$."address-limit"');
+        IF lim IS NOT NULL THEN
+            SET n = IFNULL((SELECT leases FROM lease4_stat_by_client_class WHERE client_class = cname), 0);
+            IF lim <= n THEN
+                RETURN CONCAT('address limit ', lim, ' for client class "', cname, '", current lease count ', n);
+            END IF;
+        END IF;
+        SET i = i + 1;
+    END WHILE;
+    SET sid = JSON_EXTRACT(user_context, '$."ISC"."limits"."subnet"."id"');
+    SET lim = JSON_EXTRACT(user_context, '$."ISC"."limits"."subnet"."address-limit"');
+    IF lim IS NOT NULL THEN
+        SET n = IFNULL((SELECT leases FROM lease4_stat WHERE subnet_id = sid AND state = 0), 0);
+        IF lim <= n THEN
+            RETURN CONCAT('address limit ', lim, ' for subnet ID ', sid, ', current lease count ', n);
+        END IF;
+    END IF;
+    RETURN '';
+END
+;;
+CREATE FUNCTION checkLease6Limits(user_context TEXT) RETURNS TEXT READS SQL DATA
+BEGIN
+    DECLARE classes TEXT;
+    DECLARE cls TEXT;
+    DECLARE cname VARCHAR(255);
+    DECLARE lim BIGINT;
+    DECLARE sid BIGINT;
+    DECLARE n BIGINT;
+    DECLARE i INT DEFAULT 0;
+    IF user_context IS NULL OR user_context = '' THEN
+        RETURN '';
+    END IF;
+    SET classes = JSON_EXTRACT(user_context, '$."ISC"."limits"."client-classes"');
+    WHILE classes IS NOT NULL AND i < JSON_LENGTH(classes) DO
+        SET cls = JSON_EXTRACT(classes, CONCAT('$[', i, ']'));
+        SET cname = JSON_UNQUOTE(JSON_EXTRACT(cls, '$.name'));
+        SET lim = JSON_EXTRACT(cls, '$."address-limit"');
+        IF lim IS NOT NULL THEN
+            SET n = IFNULL((SELECT leases FROM lease6_stat_by_client_class WHERE client_class = cname AND lease_type = 0), 0);
+            IF lim <= n THEN
+                RETURN CONCAT('address limit ', lim, ' for client class "', cname, '", current lease count ', n);
+            END IF;
+        END IF;
+        SET lim = JSON_EXTRACT(cls, '$."prefix-limit"');
+        IF lim IS NOT NULL THEN
+            SET n = IFNULL((SELECT leases FROM lease6_stat_by_client_class WHERE client_class = cname AND lease_type = 2), 0);
+            IF lim <= n THEN
+                RETURN CONCAT('prefix limit ', lim, ' for client class "', cname, '", current lease count ', n);
+            END IF;
+        END IF;
+        SET i = i + 1;
+    END WHILE;
+    SET sid = JSON_EXTRACT(user_context, '$."ISC"."limits"."subnet"."id"');
+    SET lim = JSON_EXTRACT(user_context, '$."ISC"."limits"."subnet"."address-limit"');
+    IF lim IS NOT NULL THEN
+        SET n = IFNULL((SELECT leases FROM lease6_stat WHERE subnet_id = sid AND lease_type = 0 AND state = 0), 0);
+        IF lim <= n THEN
+            RETURN CONCAT('address limit ', lim, ' for subnet ID ', sid, ', current lease count ', n);
+        END IF;
+    END IF;
+    SET lim = JSON_EXTRACT(user_context, '$."ISC"."limits"."subnet"."prefix-limit"');
+    IF lim IS NOT NULL THEN
+        SET n = IFNULL((SELECT leases FROM lease6_stat WHERE subnet_id = sid AND lease_type = 2 AND state = 0), 0);
+        IF lim <= n THEN
+            RETURN CONCAT('prefix limit ', lim, ' for subnet ID ', sid, ', current lease count ', n);
+        END IF;
+    END IF;
+    RETURN '';
+END
+;;
 INSERT INTO schema_version VALUES (14, 0)
 ;;

@@ -524,4 +524,70 @@ CREATE FUNCTION lease6Upload(address VARCHAR, duid VARCHAR, valid_lifetime BIGIN
             replace($15, '&#x2c', ','), $16, $17);
 $$ LANGUAGE SQL;
 
+-- Lease limits (limits hook): '' when the limits in the user context of a
+-- new lease allow it, else why not.
+CREATE FUNCTION checkLease4Limits(user_context TEXT) RETURNS TEXT AS $$
+DECLARE
+    lim JSON;
+    cls JSON;
+    cname TEXT;
+    n BIGINT;
+BEGIN
+    lim := json_cast(user_context)->'ISC'->'limits';
+    FOR cls IN SELECT json_array_elements(lim->'client-classes') LOOP
+        cname := cls->>'name';
+        IF cls->'address-limit' IS NOT NULL THEN
+            SELECT COALESCE((SELECT leases FROM lease4_stat_by_client_class WHERE client_class = cname), 0) INTO n;
+            IF (cls->>'address-limit')::bigint <= n THEN
+                RETURN 'address limit ' || (cls->>'address-limit') || ' for client class "' || cname || '", current lease count ' || n;
+            END IF;
+        END IF;
+    END LOOP;
+    IF lim->'subnet'->'address-limit' IS NOT NULL THEN
+        SELECT COALESCE((SELECT leases FROM lease4_stat WHERE subnet_id = (lim->'subnet'->>'id')::bigint AND state = 0), 0) INTO n;
+        IF (lim->'subnet'->>'address-limit')::bigint <= n THEN
+            RETURN 'address limit ' || (lim->'subnet'->>'address-limit') || ' for subnet ID ' || (lim->'subnet'->>'id') || ', current lease count ' || n;
+        END IF;
+    END IF;
+    RETURN '';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE FUNCTION checkLease6Limits(user_context TEXT) RETURNS TEXT AS $$
+DECLARE
+    lim JSON;
+    cls JSON;
+    cname TEXT;
+    n BIGINT;
+    kind TEXT;
+    ltype SMALLINT;
+BEGIN
+    lim := json_cast(user_context)->'ISC'->'limits';
+    FOR cls IN SELECT json_array_elements(lim->'client-classes') LOOP
+        cname := cls->>'name';
+        FOREACH kind IN ARRAY ARRAY['address', 'prefix'] LOOP
+            ltype := CASE kind WHEN 'address' THEN 0 ELSE 2 END;
+            IF cls->(kind || '-limit') IS NOT NULL THEN
+                SELECT COALESCE((SELECT leases FROM lease6_stat_by_client_class
+                                 WHERE client_class = cname AND lease_type = ltype), 0) INTO n;
+                IF (cls->>(kind || '-limit'))::bigint <= n THEN
+                    RETURN kind || ' limit ' || (cls->>(kind || '-limit')) || ' for client class "' || cname || '", current lease count ' || n;
+                END IF;
+            END IF;
+        END LOOP;
+    END LOOP;
+    FOREACH kind IN ARRAY ARRAY['address', 'prefix'] LOOP
+        ltype := CASE kind WHEN 'address' THEN 0 ELSE 2 END;
+        IF lim->'subnet'->(kind || '-limit') IS NOT NULL THEN
+            SELECT COALESCE((SELECT leases FROM lease6_stat WHERE subnet_id = (lim->'subnet'->>'id')::bigint
+                             AND lease_type = ltype AND state = 0), 0) INTO n;
+            IF (lim->'subnet'->>(kind || '-limit'))::bigint <= n THEN
+                RETURN kind || ' limit ' || (lim->'subnet'->>(kind || '-limit')) || ' for subnet ID ' || (lim->'subnet'->>'id') || ', current lease count ' || n;
+            END IF;
+        END IF;
+    END LOOP;
+    RETURN '';
+END;
+$$ LANGUAGE plpgsql;
+
 INSERT INTO schema_version VALUES (13, 0);
