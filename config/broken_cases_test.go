@@ -112,4 +112,10 @@ var brokenCases = []struct{ name, want string }{
 	{"ddns-family-mismatch", ""},
 	{"class-bad-test", ""},
 	{"class-v6-token", ""},
+	// Wordings the first version had not checked against Kea.
+	{"reservation-duplicate-hw-address", ""},
+	{"reservation-duplicate-client-id", ""},
+	{"reservation-duplicate-duid-global", ""},
+	{"reservation-duplicate-flex-id", ""},
+	{"option-def-record-types-not-record", ""},
 }

@@ -81,11 +81,6 @@ func (d *decoder) readDatabase(m *Node, ctx string) *Database {
 			r.errorf(v.Pos(), "out of range value (%d) specified for parameter '%s'", v.Int, k)
 		}
 	}
-	if r.err == nil {
-		if v := m.Get("connect-timeout"); v != nil && v.Int == 0 {
-			r.errorf(v.Pos(), "value of connect-timeout must be greater than zero")
-		}
-	}
 	if r.err == nil && typ.V != "mysql" {
 		for _, k := range []string{"read-timeout", "write-timeout"} {
 			if v := m.Get(k); v != nil && v.Int > 0 {

@@ -66,3 +66,16 @@ func hostLabelFor(typ string, id []byte) string {
 	}
 	return "HW address '" + hw + " and DUID '" + duid + "'"
 }
+
+// duplicateHostError is Kea 2.2's refusal of a second host with the same
+// identifier in a subnet: hardware addresses and DUIDs are checked by
+// CfgHosts, the other identifiers (DHCPv4 only) by its index.
+func duplicateHostError(typ string, id []byte, family int, subnet uint32) *Error {
+	switch typ {
+	case "hw-address":
+		return cfgErr(Pos{}, "failed to add new host using the HW address '%s' to the IPv%d subnet id '%d' as this host has already been added", colonHex(id), family, subnet)
+	case "duid":
+		return cfgErr(Pos{}, "failed to add new host using the DUID '%s' to the IPv%d subnet id '%d' as this host has already been added", colonHex(id), family, subnet)
+	}
+	return cfgErr(Pos{}, "failed to add duplicate IPv%d host using identifier: %s=%s", family, typ, upperHex(id))
+}

@@ -40,6 +40,8 @@ func (d *decoder) checkOptionDef(def *OptionDef, inClass bool) (*option.Definiti
 			at = def.codePos
 		case strings.HasPrefix(msg, "invalid option space name"):
 			at = def.spacePos
+		case strings.HasPrefix(msg, "invalid record type values"):
+			at = def.recordTypesPos
 		}
 		return nil, cfgErr(at, "%s", msg)
 	}

@@ -21,8 +21,7 @@ func (d *decoder) readReservations4(l *Node, s *Subnet4, defs *option.DefSet) []
 		}
 		for _, prev := range out {
 			if prev.IdentifierType == h.IdentifierType && string(prev.IdentifierBytes) == string(h.IdentifierBytes) {
-				d.fail(cfgErr(Pos{}, "failed to add new host using the %s to the IPv4 subnet id '%d': There's already a reservation for this host",
-					hostLabel(h), subnetID(s)))
+				d.fail(duplicateHostError(h.IdentifierType, h.IdentifierBytes, 4, subnetID(s)))
 				return nil
 			}
 		}

@@ -33,12 +33,7 @@ func (d *decoder) readReservations6(l *Node, s *Subnet6, c *Dhcp6) []*Reservatio
 		for _, prev := range out {
 			if (h.IdentifierType == "duid" || h.IdentifierType == "hw-address") &&
 				prev.IdentifierType == h.IdentifierType && string(prev.IdentifierBytes) == string(h.IdentifierBytes) {
-				label := "DUID"
-				if h.IdentifierType == "hw-address" {
-					label = "HW address"
-				}
-				d.fail(cfgErr(Pos{}, "failed to add new host using the %s '%s' to the IPv6 subnet id '%d' as this host has already been added",
-					label, colonHex(h.IdentifierBytes), id))
+				d.fail(duplicateHostError(h.IdentifierType, h.IdentifierBytes, 6, id))
 				return nil
 			}
 		}
