@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"os"
 	"strconv"
@@ -62,6 +64,8 @@ var Dialect = &sqlcommon.Dialect{
 		switch errNumber(err) {
 		case 1053, 1927, 2006, 2013: // shutdown, connection killed, server gone, lost connection
 			return true
+		case 1040, 1044, 1045, 4151: // a new connection refused: too many, access denied, account locked
+			return true
 		}
 		return errors.Is(err, gomysql.ErrInvalidConn)
 	},
@@ -94,6 +98,10 @@ func SocketPath() string {
 }
 
 var tlsSeq atomic.Int64
+
+// The driver logs broken connections on its own; the store reports them
+// through its errors and Config.Logf instead.
+func init() { gomysql.SetLogger(log.New(io.Discard, "", 0)) }
 
 // DriverConfig builds the driver configuration of cfg. As with Kea's
 // client library, host "" or "localhost" means the local unix socket; a

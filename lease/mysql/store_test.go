@@ -3,7 +3,9 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/sqlcommon"
@@ -108,3 +110,61 @@ func TestInitOnEmptyDatabase(t *testing.T) {
 }
 
 var _ = sql.ErrNoRows
+
+func TestLostConnection(t *testing.T) {
+	cfg := newSchemaDB(t, Kea26)
+	admin, err := OpenDB(sqlcommon.Config{Host: storetest.MySQLHost(), User: "root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	// A user of its own, so that the test can lock it out.
+	user := cfg.Name + "_u"
+	for _, q := range []string{
+		"CREATE USER '" + user + "'@'localhost' IDENTIFIED BY 'pw'",
+		"GRANT ALL ON " + cfg.Name + ".* TO '" + user + "'@'localhost'",
+	} {
+		if _, err := admin.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer admin.Exec("DROP USER '" + user + "'@'localhost'")
+	faults := storetest.Faults{
+		Open: func(t *testing.T, ev sqlcommon.Events, tries int, wait time.Duration, of sqlcommon.OnFail, retry bool) lease.Store4 {
+			c := cfg
+			c.User, c.Password = user, "pw"
+			c.Events, c.MaxReconnectTries, c.ReconnectWaitTime, c.OnFail = ev, tries, wait, of
+			c.ConnectTimeout = 2 * time.Second
+			c.RetryOnStartup = retry
+			return open4(t, c)
+		},
+		Kill: func(t *testing.T) {
+			rows, err := admin.Query("SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()", cfg.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for rows.Next() {
+				var id int64
+				rows.Scan(&id)
+				ids = append(ids, id)
+			}
+			rows.Close()
+			for _, id := range ids {
+				admin.Exec(fmt.Sprintf("KILL CONNECTION %d", id))
+			}
+			t.Logf("killed %d connections", len(ids))
+		},
+		Block: func(t *testing.T, on bool) {
+			lock := "UNLOCK"
+			if on {
+				lock = "LOCK"
+			}
+			if _, err := admin.Exec("ALTER USER '" + user + "'@'localhost' ACCOUNT " + lock); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	storetest.RunLostConnection(t, faults)
+	t.Run("RetryOnStartup", func(t *testing.T) { storetest.RunRetryOnStartup(t, faults) })
+}

@@ -73,6 +73,10 @@ var Dialect = &sqlcommon.Dialect{
 		if len(st) == 5 && (st[:2] == "08" || st[:4] == "57P0") {
 			return true
 		}
+		var ce *pgconn.ConnectError
+		if errors.As(err, &ce) {
+			return true
+		}
 		return pgconn.SafeToRetry(err) || pgconn.Timeout(err) || errors.Is(err, syscall.ECONNRESET) ||
 			errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) || isClosedConn(err)
 	},

@@ -3,7 +3,9 @@ package pgsql
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/sqlcommon"
@@ -108,3 +110,35 @@ func TestInitOnEmptyDatabase(t *testing.T) {
 }
 
 var _ = sql.ErrNoRows
+
+func TestLostConnection(t *testing.T) {
+	cfg := newSchemaDB(t, Kea26)
+	admin, err := OpenDB(sqlcommon.Config{Host: storetest.PgHost(), User: "postgres", Name: "postgres"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	faults := storetest.Faults{
+		Open: func(t *testing.T, ev sqlcommon.Events, tries int, wait time.Duration, of sqlcommon.OnFail, retry bool) lease.Store4 {
+			c := cfg
+			c.Events, c.MaxReconnectTries, c.ReconnectWaitTime, c.OnFail = ev, tries, wait, of
+			c.ConnectTimeout = 2 * time.Second
+			c.RetryOnStartup = retry
+			return open4(t, c)
+		},
+		Kill: func(t *testing.T) {
+			var n int
+			if err := admin.QueryRow("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", cfg.Name).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("terminated %d connections", n)
+		},
+		Block: func(t *testing.T, on bool) {
+			if _, err := admin.Exec(fmt.Sprintf("ALTER DATABASE %s ALLOW_CONNECTIONS %v", cfg.Name, !on)); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	storetest.RunLostConnection(t, faults)
+	t.Run("RetryOnStartup", func(t *testing.T) { storetest.RunRetryOnStartup(t, faults) })
+}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"time"
-
-	"github.com/nestordhcp/nestor/config"
 )
 
 // OnFail is the "on-fail" action of a database entry.
@@ -106,10 +104,18 @@ func (c *Config) logf(format string, args ...any) {
 	}
 }
 
+// DatabaseParams is how FromDatabase reads a database entry; the
+// configuration's *config.Database satisfies it.
+type DatabaseParams interface {
+	String(key string) string
+	Int(key string) (int64, bool)
+	Bool(key string, def bool) bool
+}
+
 // FromDatabase reads a lease-database (or hosts-database) entry of the
-// configuration. poolSize is multi-threading's thread-pool-size (0: one
-// per CPU).
-func FromDatabase(db *config.Database, poolSize int) (Config, error) {
+// configuration (a *config.Database). poolSize is multi-threading's
+// thread-pool-size (0: one per CPU).
+func FromDatabase(db DatabaseParams, poolSize int) (Config, error) {
 	var c Config
 	if db == nil {
 		return c, fmt.Errorf("no database configuration")

@@ -58,7 +58,8 @@ func Open(d *Dialect, cfg Config, onUp func(*Conn, Layout) error) (*Conn, error)
 	db.SetMaxIdleConns(n)
 	c := &Conn{DB: db, d: d, cfg: cfg, stop: make(chan struct{}), onUp: onUp}
 	if err := c.connect(); err != nil {
-		if !cfg.RetryOnStartup || !isConnErr(d, err) {
+		var ce *connectError
+		if !cfg.RetryOnStartup || !errors.As(err, &ce) {
 			db.Close()
 			return nil, err
 		}
@@ -77,7 +78,7 @@ func (c *Conn) connect() error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.connectTimeout())
 	defer cancel()
 	if err := c.DB.PingContext(ctx); err != nil {
-		return fmt.Errorf("unable to connect to %s database: %w", c.d.Name, err)
+		return &connectError{fmt.Errorf("unable to connect to %s database: %w", c.d.Name, err)}
 	}
 	l, err := c.d.layoutFor(ctx, c.DB, &c.cfg)
 	if err != nil {
@@ -227,3 +228,10 @@ func (c *Conn) recover() {
 		c.cfg.Events.Failed(c.cfg.onFail())
 	}
 }
+
+// connectError is a failure to reach the server (as opposed to a schema
+// problem), which retry-on-startup retries.
+type connectError struct{ err error }
+
+func (e *connectError) Error() string { return e.err.Error() }
+func (e *connectError) Unwrap() error { return e.err }
