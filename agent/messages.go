@@ -1,6 +1,9 @@
 package agent
 
-import "github.com/nestordhcp/nestor/klog"
+import (
+	"github.com/nestordhcp/nestor/klog"
+	"github.com/nestordhcp/nestor/klog/keamsg"
+)
 
 // Kea 2.2's kea-ctrl-agent messages (ca_messages.mes), so that operators'
 // log searches keep working.
@@ -19,8 +22,10 @@ var (
 	msgBadRequest      = klog.MustRegister("HTTP_BAD_CLIENT_REQUEST_RECEIVED", "bad request received from %1: %2")
 	msgAuthFailed      = klog.MustRegister("HTTP_CLIENT_REQUEST_NOT_AUTHORIZED", "received HTTP request with not matching basic HTTP authentication credentials from %1")
 	msgAuthOK          = klog.MustRegister("HTTP_CLIENT_REQUEST_AUTHORIZED", "received HTTP request authorized for '%1' from %2")
-	msgReconfig        = klog.MustRegister("DCTL_CFG_FILE_RELOAD_SIGNAL_RECVD", "OS signal %1 triggered reloading configuration from file: %2")
-	msgShutdown        = klog.MustRegister("DCTL_SHUTDOWN", "%1 has shut down, pid: %2, version: %3")
+	// The daemon-control messages are shared by every daemon: Kea's
+	// catalogue (keamsg) holds them.
+	msgReconfig = keamsg.DCTL_CFG_FILE_RELOAD_SIGNAL_RECVD
+	msgShutdown = keamsg.DCTL_SHUTDOWN
 )
 
 // dbgDetail is Kea's DBGLVL_TRACE_DETAIL.

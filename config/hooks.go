@@ -4,7 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"github.com/nestordhcp/nestor/hooks"
 )
 
 // HooksLibrary is a hooks-libraries entry: the library path as written and
@@ -23,28 +24,17 @@ func (h *HooksLibrary) Pos() Pos { return h.pos }
 // library registers ("libdhcp_lease_cmds.so").
 func (h *HooksLibrary) Name() string { return filepath.Base(h.Library) }
 
-// Hook libraries are Go packages compiled into Nestor; each registers
-// under Kea's file name. The registry here is what configuration checking
-// consults; the hooks framework fills it.
-var (
-	hookMu        sync.RWMutex
-	hookLibraries = map[string]bool{}
-)
-
-// RegisterHookLibrary records that this build has a hook library for the
-// Kea library file name (e.g. "libdhcp_lease_cmds.so").
-func RegisterHookLibrary(fileName string) {
-	hookMu.Lock()
-	hookLibraries[fileName] = true
-	hookMu.Unlock()
-}
-
-// HasHookLibrary reports whether a hook library is built in under the
-// file name.
+// HasHookLibrary reports whether this binary has a hook library under the
+// Kea file name (e.g. "libdhcp_lease_cmds.so"): the libraries register
+// themselves with the hooks framework, which is what configuration checking
+// consults.
 func HasHookLibrary(fileName string) bool {
-	hookMu.RLock()
-	defer hookMu.RUnlock()
-	return hookLibraries[fileName]
+	for _, n := range hooks.LibraryNames() {
+		if n == fileName {
+			return true
+		}
+	}
+	return false
 }
 
 // hookProblem says why a library cannot be loaded, or "" when it can.

@@ -3,11 +3,14 @@ package nestorcmd
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/nestordhcp/nestor/agent"
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/server4"
+	"github.com/nestordhcp/nestor/shell"
 
 	"github.com/nestordhcp/nestor/internal/cli"
 	"github.com/nestordhcp/nestor/internal/version"
@@ -16,7 +19,16 @@ import (
 var (
 	dhcp4Spec = cli.DaemonSpec{Program: "kea-dhcp4", Description: "DHCPv4 server", Ports: true}
 	dhcp6Spec = cli.DaemonSpec{Program: "kea-dhcp6", Description: "DHCPv6 server", Ports: true}
+	agentSpec = cli.DaemonSpec{Program: "kea-ctrl-agent", Description: "Control Agent"}
 )
+
+func runAgent(prog string, args []string, stdout, stderr io.Writer) int {
+	return runDaemon(prog, agentSpec, args, stdout, stderr)
+}
+
+func runShell(_ string, args []string, stdout, stderr io.Writer) int {
+	return shell.Main(args, os.Stdin, stdout, stderr)
+}
 
 func runDHCP4(prog string, args []string, stdout, stderr io.Writer) int {
 	return runDaemon(prog, dhcp4Spec, args, stdout, stderr)
@@ -48,14 +60,20 @@ func runDaemon(prog string, spec cli.DaemonSpec, args []string, stdout, stderr i
 		fmt.Fprint(stdout, report())
 		return 0
 	}
-	if spec.Program == dhcp4Spec.Program {
-		switch a.Mode {
-		case cli.ModeCheck, cli.ModeCheckExtra:
+	check := a.Mode == cli.ModeCheck || a.Mode == cli.ModeCheckExtra
+	switch spec.Program {
+	case dhcp4Spec.Program:
+		if check {
 			return config.CheckDhcp4File(a.ConfigFile, a.Mode == cli.ModeCheckExtra, stdout, stderr)
-		case cli.ModeRun:
-			server4.BuildReport = report
-			return server4.Run(a, stdout, stderr)
 		}
+		server4.BuildReport = report
+		return server4.Run(a, stdout, stderr)
+	case dhcp6Spec.Program:
+		if check {
+			return config.CheckDhcp6File(a.ConfigFile, a.Mode == cli.ModeCheckExtra, stdout, stderr)
+		}
+	case agentSpec.Program:
+		return agent.Run(a, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "%s: not built yet: %s\n", prog, modeWork(a.Mode))
 	return 1

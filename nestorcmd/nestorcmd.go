@@ -29,14 +29,14 @@ func init() {
 		{"dhcp4", "kea-dhcp4", "the DHCPv4 server", runDHCP4},
 		{"dhcp6", "kea-dhcp6", "the DHCPv6 server", runDHCP6},
 		{"ddns", "kea-dhcp-ddns", "the DHCP-DDNS daemon", notBuilt},
-		{"agent", "kea-ctrl-agent", "the control agent", notBuilt},
+		{"agent", "kea-ctrl-agent", "the control agent", runAgent},
 		{"lfc", "kea-lfc", "the lease file cleanup", runLFC},
 		{"admin", "kea-admin", "database administration", notBuilt},
-		{"shell", "kea-shell", "the control channel client", notBuilt},
+		{"shell", "kea-shell", "the control channel client", runShell},
 		{"perfdhcp", "perfdhcp", "the DHCP load generator", notBuilt},
 		{"ctrl", "keactrl", "start, stop and reload the daemons", notBuilt},
 		{"build", "", "build a custom binary with third-party hook libraries", runBuild},
-		{"demo", "", "encode and decode a sample DHCPv4 exchange", runDemo},
+		{"demo", "", "serve a DHCPv4 lease to a built-in client on loopback", runDemo},
 		{"version", "", "print the version", runVersion},
 	}
 }

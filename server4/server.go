@@ -102,7 +102,7 @@ func New(o Options) *Server {
 	if s.slog == nil {
 		s.slog = slog.Default()
 	}
-	s.hooks = hooks.NewManager(hooks.Options{ProcName: "kea-dhcp4", Logger: s.slog})
+	s.hooks = hooks.NewManager(hooks.Options{ProcName: "kea-dhcp4", Logger: s.slog, Services: s})
 	s.pstats = newPktStats(s.stats)
 	for _, n := range globalStatNames {
 		s.stats.Counter(n)
@@ -126,6 +126,14 @@ func (s *Server) Hooks() *hooks.Manager { return s.hooks }
 
 // LeaseStore returns the lease database in use.
 func (s *Server) LeaseStore() lease.Store4 { return s.store }
+
+// LeaseStore4 and Config4 are the services hook libraries ask for
+// (hooks.LibraryHandle.Services): the lease database and configuration in
+// force at the time of the call.
+func (s *Server) LeaseStore4() lease.Store4 { return s.store }
+
+// Config4 returns the configuration in force; see LeaseStore4.
+func (s *Server) Config4() *config.Dhcp4 { return s.Config() }
 
 // Config returns the configuration in force.
 func (s *Server) Config() *config.Dhcp4 {
