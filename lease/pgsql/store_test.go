@@ -142,3 +142,14 @@ func TestLostConnection(t *testing.T) {
 	storetest.RunLostConnection(t, faults)
 	t.Run("RetryOnStartup", func(t *testing.T) { storetest.RunRetryOnStartup(t, faults) })
 }
+
+// BenchmarkStore4 runs against the local server (Kea 2.6's schema).
+func BenchmarkStore4(b *testing.B) {
+	cfg := newSchemaDB(b, Kea26)
+	s, err := Open4(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.Bench4(b, s)
+}
