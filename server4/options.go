@@ -13,7 +13,6 @@ func (s *codeSet) has(c uint8) bool  { return s[c>>6]&(1<<(c&63)) != 0 }
 func (s *codeSet) or(o *codeSet)     { s[0] |= o[0]; s[1] |= o[1]; s[2] |= o[2]; s[3] |= o[3] }
 func (s *codeSet) andNot(o *codeSet) { s[0] &^= o[0]; s[1] &^= o[1]; s[2] &^= o[2]; s[3] &^= o[3] }
 func (s *codeSet) empty() bool       { return s[0]|s[1]|s[2]|s[3] == 0 }
-func (s *codeSet) clear()            { *s = codeSet{} }
 func (s *codeSet) addAll(codes []uint8) {
 	for _, c := range codes {
 		s.add(c)

@@ -94,9 +94,6 @@ func (s *subnet4) pool(a netip.Addr) *pool4 {
 	return nil
 }
 
-// inAnyPool reports whether a is in one of the subnet's pools.
-func (s *subnet4) inAnyPool(a netip.Addr) bool { return s.pool(a) != nil }
-
 // admits reports whether a query in classes may use the subnet: the class
 // guards of the subnet and of its shared network (Kea's clientSupported).
 func (s *subnet4) admits(has func(string) bool) bool {

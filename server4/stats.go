@@ -14,7 +14,6 @@ type pktStats struct {
 	received, parseFailed, receiveDrop *stats.Counter
 	sent                               *stats.Counter
 	offerSent, ackSent, nakSent        *stats.Counter
-	queueFull                          *stats.Counter
 	// byType counts received messages by type; index 0 is
 	// pkt4-unknown-received.
 	byType [9]*stats.Counter

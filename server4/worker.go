@@ -38,10 +38,9 @@ type worker struct {
 	// leases and deleted are leases4_committed's collections.
 	leases, deleted Lease4Collection
 
-	levels      []*optSet // option precedence list of the reply
-	hasResp     bool      // r holds a reply to send
-	scratch     []byte
-	sname, file []byte
+	levels  []*optSet // option precedence list of the reply
+	hasResp bool      // r holds a reply to send
+	scratch []byte
 }
 
 // Lease4Collection is the Go type of the leases4 and deleted_leases4
