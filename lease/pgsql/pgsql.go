@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -92,15 +93,9 @@ func isClosedConn(err error) bool {
 		return false
 	}
 	s := err.Error()
-	return s == "conn closed" || s == "conn busy" || containsAny(s, "conn closed", "unexpected EOF", "broken pipe", "connection reset")
-}
-
-func containsAny(s string, subs ...string) bool {
-	for _, x := range subs {
-		for i := 0; i+len(x) <= len(s); i++ {
-			if s[i:i+len(x)] == x {
-				return true
-			}
+	for _, x := range []string{"conn closed", "conn busy", "unexpected EOF", "broken pipe", "connection reset"} {
+		if strings.Contains(s, x) {
+			return true
 		}
 	}
 	return false

@@ -22,7 +22,7 @@ var _ lease.Store4 = (*Store4)(nil)
 
 type queries4 struct {
 	cols                                          string
-	insert, update, del, get, getForUpdate        *sql.Stmt
+	insert, update, del, get                      *sql.Stmt
 	byHW, byHWSubnet, byCID, byCIDSubnet, byHost  *sql.Stmt
 	bySubnet, page, all, expired, expiredLimit    *sql.Stmt
 	delReclaimed, wipe, stats, statsRange         *sql.Stmt
@@ -341,21 +341,33 @@ func (s *Store4) Lease4(addr netip.Addr) (*lease.Lease4, error) {
 
 // Leases4ByHWAddr returns the leases of a hardware address.
 func (s *Store4) Leases4ByHWAddr(hw []byte) ([]*lease.Lease4, error) {
+	if len(hw) == 0 { // declined leases store an empty one
+		return nil, nil
+	}
 	return s.many(s.q.byHW, hw)
 }
 
 // Lease4ByHWAddrSubnet returns the lease of hw in a subnet.
 func (s *Store4) Lease4ByHWAddrSubnet(hw []byte, subnetID uint32) (*lease.Lease4, error) {
+	if len(hw) == 0 {
+		return nil, lease.ErrNotFound
+	}
 	return s.one(s.q.byHWSubnet, hw, int64(subnetID))
 }
 
 // Leases4ByClientID returns the leases of a client identifier.
 func (s *Store4) Leases4ByClientID(clientID []byte) ([]*lease.Lease4, error) {
+	if len(clientID) == 0 {
+		return nil, nil
+	}
 	return s.many(s.q.byCID, clientID)
 }
 
 // Lease4ByClientIDSubnet returns the lease of a client identifier in a subnet.
 func (s *Store4) Lease4ByClientIDSubnet(clientID []byte, subnetID uint32) (*lease.Lease4, error) {
+	if len(clientID) == 0 {
+		return nil, lease.ErrNotFound
+	}
 	return s.one(s.q.byCIDSubnet, clientID, int64(subnetID))
 }
 
