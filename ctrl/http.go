@@ -162,6 +162,15 @@ func (l *HTTPListener) authorized(r *http.Request) bool {
 // 400, before authentication, as in Kea), then basic authentication (401
 // with WWW-Authenticate), then the service check and the command.
 func (l *HTTPListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if l.cfg.Metrics != nil && r.Method == http.MethodGet && r.URL.Path == "/metrics" {
+		if !l.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Basic realm="`+l.cfg.Auth.Realm+`"`)
+			l.statusAnswer(w, http.StatusUnauthorized)
+			return
+		}
+		l.cfg.Metrics.ServeHTTP(w, r)
+		return
+	}
 	if r.Method != http.MethodPost {
 		l.statusAnswer(w, http.StatusBadRequest)
 		return

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,10 @@ type HTTPConfig struct {
 	// Service is the daemon's service name ("dhcp4", "dhcp6", "d2"): a
 	// command whose "service" names another is refused, as Kea does.
 	Service string
+	// Metrics, when set, answers "GET /metrics" (after the same
+	// authentication as commands) with the Prometheus exposition of the
+	// daemon's statistics. A Nestor extension: Kea answers only POST.
+	Metrics http.Handler `json:"-"`
 }
 
 // HTTPHeader is one http-headers entry.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/nestordhcp/nestor/admin"
 	"github.com/nestordhcp/nestor/internal/version"
 	"github.com/nestordhcp/nestor/lease/lfc"
 )
@@ -31,7 +32,7 @@ func init() {
 		{"ddns", "kea-dhcp-ddns", "the DHCP-DDNS daemon", notBuilt},
 		{"agent", "kea-ctrl-agent", "the control agent", runAgent},
 		{"lfc", "kea-lfc", "the lease file cleanup", runLFC},
-		{"admin", "kea-admin", "database administration", notBuilt},
+		{"admin", "kea-admin", "database administration", admin.Run},
 		{"shell", "kea-shell", "the control channel client", runShell},
 		{"perfdhcp", "perfdhcp", "the DHCP load generator", notBuilt},
 		{"ctrl", "keactrl", "start, stop and reload the daemons", notBuilt},

@@ -94,6 +94,7 @@ func listen(s *Server, entry json.RawMessage) (io.Closer, error) {
 		if err != nil {
 			return nil, err
 		}
+		hc.Metrics = s.stats.PrometheusHandler(metricsNamespace)
 		return ctrl.ListenHTTP(hc, s.cmds, s.slog)
 	}
 	return nil, fmt.Errorf("unsupported control socket type %q", head.Type)

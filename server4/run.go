@@ -63,6 +63,13 @@ func Run(args cli.DaemonArgs, stdout, stderr io.Writer) int {
 		s.Close()
 		return 1
 	}
+	if ms, _, err := s.serveMetrics(); err != nil {
+		fmt.Fprintf(stderr, "kea-dhcp4: Fatal error during start up: %s: %v\n", MetricsEnv, err)
+		s.Close()
+		return 1
+	} else if ms != nil {
+		defer ms.Close()
+	}
 	log.Info(keamsg.DHCP4_STARTED, version.Version)
 	exit := 0
 loop:
