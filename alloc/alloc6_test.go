@@ -1,0 +1,219 @@
+package alloc
+
+import (
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/host"
+	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/lease/memfile"
+	"github.com/nestordhcp/nestor/stats"
+)
+
+const engine6TestConfig = `{"Dhcp6": {"preferred-lifetime": 3000, "valid-lifetime": 4000,
+  "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64",
+    "pools": [{"pool": "2001:db8:1::10-2001:db8:1::12"}],
+    "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 54, "delegated-len": 56}],
+    "reservations": [{"duid": "00:03:00:01:00:00:00:00:00:99", "ip-addresses": ["2001:db8:1::99"], "prefixes": ["2001:db8:9900::/56"]},
+                     {"duid": "00:03:00:01:00:00:00:00:00:98", "ip-addresses": ["2001:db8:1::11"]}]}]}}`
+
+type env6 struct {
+	e     *Engine6
+	store *memfile.Store6
+	st    *stats.Registry
+	cfg   *config.Dhcp6
+}
+
+func newEnv6(t *testing.T) *env6 {
+	t.Helper()
+	cfg, _, err := config.ParseDhcp6("t.json", []byte(engine6TestConfig), config.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := memfile.Open6(memfile.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	hs, err := host.FromConfig6(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := stats.New()
+	e := NewEngine6(cfg, store, hs, nil, st, nil)
+	return &env6{e: e, store: store, st: st, cfg: cfg}
+}
+
+func (v *env6) ctx(duid byte, fake bool) *Context6 {
+	c := &Context6{Subnet: v.cfg.Subnet(1), DUID: []byte{0, 3, 0, 1, 0, 0, 0, 0, 0, duid}, FakeAllocation: fake}
+	c.HostIdentifiers = host.ClientIdentifiers6(nil, c.DUID, nil, nil)
+	v.e.FindReservations6(c)
+	return c
+}
+
+func (v *env6) stat(name string) int64 {
+	s, ok := v.st.Get(name)
+	if !ok {
+		return 0
+	}
+	return s.Int
+}
+
+func prefixes(ls []*lease.Lease6) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, leasePrefix(l).String())
+	}
+	return out
+}
+
+func TestAllocate6(t *testing.T) {
+	v := newEnv6(t)
+	na := func(iaid uint32) *IA6 { return &IA6{Type: lease.TypeNA, IAID: iaid} }
+
+	// SOLICIT: picked, not written. The reserved ::11 is skipped.
+	r, err := v.e.Allocate6(v.ctx(1, true), na(1))
+	if err != nil || len(r.Leases) != 1 || r.Leases[0].Addr != netip.MustParseAddr("2001:db8:1::10") {
+		t.Fatalf("solicit: %v %v", prefixes(r.Leases), err)
+	}
+	if l := r.Leases[0]; l.PreferredLifetime != 3000 || l.ValidLifetime != 4000 {
+		t.Errorf("lifetimes %d %d", l.PreferredLifetime, l.ValidLifetime)
+	}
+	if all, _ := v.store.AllLeases6(); len(all) != 0 {
+		t.Fatalf("fake allocation wrote %d leases", len(all))
+	}
+	// REQUEST with a hint in the pool.
+	ia := na(1)
+	ia.Hints = []Hint6{{Prefix: netip.MustParsePrefix("2001:db8:1::12/128"), Valid: 100000}}
+	r, err = v.e.Allocate6(v.ctx(1, false), ia)
+	if err != nil || len(prefixes(r.Leases)) != 1 || r.Leases[0].Addr != netip.MustParseAddr("2001:db8:1::12") || r.Leases[0].ValidLifetime != 4000 {
+		t.Fatalf("request: %v %v", r.Leases, err)
+	}
+	// The same IA again gets the same lease.
+	r, _ = v.e.Allocate6(v.ctx(1, false), na(1))
+	if got := prefixes(r.Leases); len(got) != 1 || got[0] != "2001:db8:1::12/128" {
+		t.Fatalf("again: %v", got)
+	}
+	// Another client gets ::10; a third finds the pool full (::11 is
+	// reserved for someone else).
+	if r, _ = v.e.Allocate6(v.ctx(2, false), na(7)); len(r.Leases) != 1 || r.Leases[0].Addr != netip.MustParseAddr("2001:db8:1::10") {
+		t.Fatalf("client 2: %v", prefixes(r.Leases))
+	}
+	if r, _ = v.e.Allocate6(v.ctx(3, false), na(7)); len(r.Leases) != 0 {
+		t.Fatalf("client 3 got %v", prefixes(r.Leases))
+	}
+	// The reserved client gets its reservation, in or out of the pool.
+	if r, _ = v.e.Allocate6(v.ctx(0x98, false), na(1)); len(r.Leases) != 1 || r.Leases[0].Addr != netip.MustParseAddr("2001:db8:1::11") {
+		t.Fatalf("reserved in pool: %v", prefixes(r.Leases))
+	}
+	if r, _ = v.e.Allocate6(v.ctx(0x99, false), na(1)); len(r.Leases) != 1 || r.Leases[0].Addr != netip.MustParseAddr("2001:db8:1::99") {
+		t.Fatalf("reserved out of pool: %v", prefixes(r.Leases))
+	}
+	if a := v.stat("subnet[1].assigned-nas"); a != 4 {
+		t.Errorf("assigned-nas %d", a)
+	}
+	if a := v.stat("cumulative-assigned-nas"); a != 4 {
+		t.Errorf("cumulative-assigned-nas %d", a)
+	}
+	if tot := v.e.Capacity(1, lease.TypeNA); tot.Int64() != 3 {
+		t.Errorf("total-nas %v", tot)
+	}
+}
+
+func TestAllocate6PD(t *testing.T) {
+	v := newEnv6(t)
+	want := []string{"2001:db8:8000::/56", "2001:db8:8000:100::/56", "2001:db8:8000:200::/56", "2001:db8:8000:300::/56"}
+	for i, w := range want {
+		r, err := v.e.Allocate6(v.ctx(byte(10+i), false), &IA6{Type: lease.TypePD, IAID: 1})
+		if err != nil || len(r.Leases) != 1 || leasePrefix(r.Leases[0]).String() != w {
+			t.Fatalf("client %d: %v %v", i, prefixes(r.Leases), err)
+		}
+	}
+	if r, _ := v.e.Allocate6(v.ctx(20, false), &IA6{Type: lease.TypePD, IAID: 1}); len(r.Leases) != 0 {
+		t.Fatalf("pool of 4 gave a 5th: %v", prefixes(r.Leases))
+	}
+	r, _ := v.e.Allocate6(v.ctx(0x99, false), &IA6{Type: lease.TypePD, IAID: 3})
+	if got := prefixes(r.Leases); len(got) != 1 || got[0] != "2001:db8:9900::/56" {
+		t.Fatalf("reserved prefix: %v", got)
+	}
+	if a := v.stat("subnet[1].assigned-pds"); a != 5 {
+		t.Errorf("assigned-pds %d", a)
+	}
+	if tot := v.e.Capacity(1, lease.TypePD); tot.Int64() != 4 {
+		t.Errorf("total-pds %v", tot)
+	}
+}
+
+func TestRenewReleaseDecline6(t *testing.T) {
+	v := newEnv6(t)
+	c := v.ctx(1, false)
+	// RENEW without a binding allocates, as Kea does.
+	r, err := v.e.Renew6(c, &IA6{Type: lease.TypeNA, IAID: 5}, false)
+	if err != nil || len(r.Leases) != 1 {
+		t.Fatalf("renew: %v %v", r, err)
+	}
+	addr := r.Leases[0].Addr
+	v.e.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	r, _ = v.e.Renew6(c, &IA6{Type: lease.TypeNA, IAID: 5}, true)
+	if len(r.Leases) != 1 || r.Leases[0].Addr != addr || r.Leases[0].CLTT < time.Now().Add(59*time.Minute).Unix() {
+		t.Fatalf("rebind did not extend: %+v", r.Leases)
+	}
+	tests := []struct {
+		name string
+		duid byte
+		iaid uint32
+		addr netip.Addr
+		want Release6Outcome
+	}{
+		{"other duid", 2, 5, addr, NotOwner},
+		{"other iaid", 1, 6, addr, NotOwner},
+		{"unknown", 1, 5, netip.MustParseAddr("2001:db8:1::77"), NoLease},
+		{"owner", 1, 5, addr, Released},
+		{"again", 1, 5, addr, NoLease},
+	}
+	for _, tt := range tests {
+		out, _, err := v.e.Release6(v.ctx(tt.duid, false), lease.TypeNA, tt.iaid, netip.PrefixFrom(tt.addr, 128))
+		if err != nil || out != tt.want {
+			t.Errorf("%s: %v %v, want %v", tt.name, out, err, tt.want)
+		}
+	}
+	if a := v.stat("subnet[1].assigned-nas"); a != 0 {
+		t.Errorf("assigned-nas after release %d", a)
+	}
+	r, _ = v.e.Allocate6(c, &IA6{Type: lease.TypeNA, IAID: 5})
+	out, _, err := v.e.Decline6(c, 5, r.Leases[0].Addr)
+	if err != nil || out != Released {
+		t.Fatalf("decline: %v %v", out, err)
+	}
+	l, _ := v.store.Lease6(lease.TypeNA, r.Leases[0].Addr)
+	if l == nil || l.State != lease.StateDeclined || l.ValidLifetime != config.DefaultDeclineProbation || len(l.DUID) != 1 {
+		t.Errorf("declined lease %+v", l)
+	}
+	if d := v.stat("declined-addresses"); d != 1 || v.stat("subnet[1].declined-addresses") != 1 {
+		t.Errorf("declined-addresses %d", d)
+	}
+	// The declined address is not given to the client again.
+	r2, _ := v.e.Allocate6(c, &IA6{Type: lease.TypeNA, IAID: 5})
+	if len(r2.Leases) != 1 || r2.Leases[0].Addr == r.Leases[0].Addr {
+		t.Errorf("after decline got %v", prefixes(r2.Leases))
+	}
+}
+
+func TestLifetimes6(t *testing.T) {
+	s := &config.Subnet6{}
+	s.Eff.ValidLifetime, s.Eff.MinValidLifetime, s.Eff.MaxValidLifetime = 4000, 2000, 8000
+	s.Eff.PreferredLifetime, s.Eff.MinPreferredLifetime, s.Eff.MaxPreferredLifetime = 3000, 1000, 5000
+	tests := []struct{ ph, vh, wp, wv uint32 }{
+		{0, 0, 3000, 4000},
+		{100, 100, 1000, 2000},
+		{9000, 9000, 5000, 8000},
+		{4500, 2500, 2500, 2500},
+	}
+	for _, tt := range tests {
+		if p, v := Lifetimes6(s, tt.ph, tt.vh); p != tt.wp || v != tt.wv {
+			t.Errorf("Lifetimes6(%d, %d) = %d, %d", tt.ph, tt.vh, p, v)
+		}
+	}
+}

@@ -1,0 +1,443 @@
+package alloc
+
+import (
+	"bytes"
+	"net/netip"
+
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/host"
+	"github.com/nestordhcp/nestor/lease"
+)
+
+// Result6 is what the engine did for one IA.
+type Result6 struct {
+	// Leases are the IA's leases with the lifetimes to send.
+	Leases []*lease.Lease6
+	// Removed are the client's previous resources of this IA that it may
+	// no longer use (sent back with zero lifetimes).
+	Removed []netip.Prefix
+}
+
+// Allocate6 is Kea's allocateLeases6 for one IA of a SOLICIT or REQUEST:
+// the client's existing leases of the IA (by DUID, IAID and type in the
+// subnet) that it may still use, else a reserved address or prefix, else
+// the hint when free, else the next free one of the pools the client's
+// classes admit. Existing leases are extended. With c.FakeAllocation
+// nothing is written and lease6_select sees fake_allocation true.
+func (e *Engine6) Allocate6(c *Context6, ia *IA6) (Result6, error) {
+	return e.assign(c, ia, nil)
+}
+
+// Renew6 is Kea's renewLeases6 for one IA of a RENEW (rebind false) or
+// REBIND: the existing leases are extended, calling lease6_renew or
+// lease6_rebind; when the client has none a new one is allocated, as Kea
+// does.
+func (e *Engine6) Renew6(c *Context6, ia *IA6, rebind bool) (Result6, error) {
+	p := hooks.Lease6Renew
+	if rebind {
+		p = hooks.Lease6Rebind
+	}
+	return e.assign(c, ia, &p)
+}
+
+type run6 struct {
+	e   *Engine6
+	ec  *engine6Config
+	si  *subnet6Info
+	c   *Context6
+	ia  *IA6
+	now int64
+}
+
+func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6, error) {
+	var res Result6
+	if c.Subnet == nil {
+		return res, ErrNoSubnet
+	}
+	if len(c.DUID) == 0 {
+		return res, ErrNoDUID
+	}
+	ec := e.cur.Load()
+	si := ec.subnets[c.Subnet.ID]
+	if si == nil {
+		return res, ErrNoSubnet
+	}
+	r := &run6{e: e, ec: ec, si: si, c: c, ia: ia, now: e.Now().Unix()}
+	found, err := e.store.Leases6ByDUIDIAIDSubnet(ia.Type, c.DUID, ia.IAID, c.Subnet.ID)
+	if err != nil {
+		return res, err
+	}
+	h := c.CurrentHost()
+	var existing []*lease.Lease6
+	for _, l := range found {
+		pr := leasePrefix(l)
+		if l.State == lease.StateDeclined || r.reservedForOther(pr) || (!r.inAdmittedPool(pr) && !r.reservedForClient(pr)) {
+			res.Removed = append(res.Removed, pr)
+			if !c.FakeAllocation {
+				r.remove(l)
+			}
+			continue
+		}
+		existing = append(existing, l)
+	}
+	// A reservation the client does not hold yet replaces its
+	// unreserved leases (Kea's allocateReservedLeases6 and
+	// removeNonreservedLeases6).
+	if h != nil && !r.holdsReserved(existing) {
+		for _, pr := range r.reservedList(h) {
+			if r.allocatedElsewhere(pr) {
+				continue
+			}
+			if l, err := r.take(pr); err != nil {
+				return res, err
+			} else if l != nil {
+				for _, old := range existing {
+					res.Removed = append(res.Removed, leasePrefix(old))
+					if !c.FakeAllocation {
+						r.remove(old)
+					}
+				}
+				existing = nil
+				res.Leases = append(res.Leases, l)
+				break
+			}
+		}
+	}
+	for _, l := range existing {
+		nl, err := r.extend(l, renewPoint)
+		if err != nil {
+			return res, err
+		}
+		res.Leases = append(res.Leases, nl)
+	}
+	if len(res.Leases) == 0 {
+		l, err := r.allocateUnreserved()
+		if err != nil {
+			return res, err
+		}
+		if l != nil {
+			res.Leases = append(res.Leases, l)
+		}
+	}
+	if ia.Allocated != nil {
+		for _, l := range res.Leases {
+			*ia.Allocated = append(*ia.Allocated, leasePrefix(l))
+		}
+	}
+	return res, nil
+}
+
+func (r *run6) has(class string) bool { return r.c.classes().Has(class) }
+
+func (r *run6) inAdmittedPool(pr netip.Prefix) bool {
+	p := r.si.poolOf(r.ia.Type, pr)
+	return p != nil && p.admits(r.has)
+}
+
+func (r *run6) reservedForClient(pr netip.Prefix) bool {
+	h := r.c.CurrentHost()
+	if h == nil {
+		return false
+	}
+	for _, x := range r.reservedList(h) {
+		if x == pr {
+			return true
+		}
+	}
+	return false
+}
+
+// reservedForOther reports whether a host other than the client's reserves
+// the resource in the subnet.
+func (r *run6) reservedForOther(pr netip.Prefix) bool {
+	if r.ec.hosts == nil || !r.c.Subnet.Eff.ReservationsInSubnet {
+		return false
+	}
+	for _, h := range r.ec.hosts.GetByAddress6(r.c.Subnet.ID, pr) {
+		if !h.Matches(r.c.HostIdentifiers) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *run6) reservedList(hh *host.Host6) []netip.Prefix {
+	if hh == nil {
+		return nil
+	}
+	var out []netip.Prefix
+	if r.ia.Type == lease.TypePD {
+		for _, p := range hh.Prefixes {
+			out = append(out, p.Masked())
+		}
+		return out
+	}
+	for _, a := range hh.Addresses {
+		out = append(out, netip.PrefixFrom(a, 128))
+	}
+	return out
+}
+
+func (r *run6) holdsReserved(ls []*lease.Lease6) bool {
+	for _, l := range ls {
+		if r.reservedForClient(leasePrefix(l)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *run6) allocatedElsewhere(pr netip.Prefix) bool {
+	if r.ia.Allocated == nil {
+		return false
+	}
+	for _, x := range *r.ia.Allocated {
+		if x == pr {
+			return true
+		}
+	}
+	return false
+}
+
+// allocateUnreserved is Kea's allocateUnreservedLeases6: the hint when it
+// is free in an admitted pool, else the iterative allocator.
+func (r *run6) allocateUnreserved() (*lease.Lease6, error) {
+	for _, hint := range r.ia.Hints {
+		pr := hint.Prefix.Masked()
+		if !pr.Addr().IsUnspecified() && r.inAdmittedPool(pr) && !r.reservedForOther(pr) && !r.allocatedElsewhere(pr) {
+			l, err := r.take(pr)
+			if err != nil || l != nil {
+				return l, err
+			}
+		}
+	}
+	pools := r.si.pools(r.ia.Type)
+	if len(pools) == 0 {
+		return nil, nil
+	}
+	next := &r.si.nextNA
+	if r.ia.Type == lease.TypePD {
+		next = &r.si.nextPD
+	}
+	start := int(next.Load())
+	budget := maxCandidates6
+	for k := 0; k < len(pools) && budget > 0; k++ {
+		pi := (start + k) % len(pools)
+		p := pools[pi]
+		if !p.admits(r.has) {
+			continue
+		}
+		n := p.size
+		if n > uint64(budget) {
+			n = uint64(budget)
+		}
+		for j := uint64(0); j < n; j++ {
+			budget--
+			cand := netip.PrefixFrom(p.nth((p.pos.Add(1)-1)%p.size), p.bits)
+			if r.reservedForOther(cand) || r.allocatedElsewhere(cand) {
+				continue
+			}
+			l, err := r.take(cand)
+			if err != nil {
+				return nil, err
+			}
+			if l != nil {
+				next.Store(int32(pi))
+				return l, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// take gives the resource to the client when it has no lease, an expired
+// one, or one of this client's: Kea's createLease6 and reuseExpiredLease6.
+func (r *run6) take(pr netip.Prefix) (*lease.Lease6, error) {
+	e, c := r.e, r.c
+	mu := e.locks.stripe(pr.Addr())
+	mu.Lock()
+	defer mu.Unlock()
+	cur, err := e.store.Lease6(r.ia.Type, pr.Addr())
+	if err != nil && !errorsIsNotFound(err) {
+		return nil, err
+	}
+	if cur != nil && !cur.Expired(r.now) && cur.State != lease.StateExpiredReclaimed {
+		if !bytes.Equal(cur.DUID, c.DUID) || cur.IAID != r.ia.IAID || cur.SubnetID != c.Subnet.ID {
+			return nil, nil
+		}
+	}
+	l := &lease.Lease6{Addr: pr.Addr(), Type: r.ia.Type, PrefixLen: uint8(pr.Bits()), SubnetID: c.Subnet.ID}
+	if r.ia.Type != lease.TypePD {
+		l.PrefixLen = 128
+	}
+	if p := r.si.poolOf(r.ia.Type, pr); p != nil {
+		l.PoolID = p.id
+	}
+	r.fill(l, r.hint(pr))
+	if st := r.callSelect(&l); st == hooks.Skip || st == hooks.Drop {
+		return nil, nil
+	}
+	if c.FakeAllocation {
+		return l, nil
+	}
+	if cur == nil {
+		if err := e.store.AddLease6(l); err != nil {
+			if err == lease.ErrExists {
+				return nil, nil
+			}
+			return nil, err
+		}
+		e.countAssigned(r.ec, l, 1, true)
+		return l, nil
+	}
+	if err := e.store.UpdateLease6(l); err != nil {
+		return nil, err
+	}
+	switch {
+	case cur.State == lease.StateExpiredReclaimed:
+		e.countAssigned(r.ec, l, 1, true)
+	case cur.State == lease.StateDeclined:
+		e.stat(subnetStat(cur.SubnetID, "declined-addresses"), -1)
+		e.stat("declined-addresses", -1)
+		e.countAssigned(r.ec, cur, -1, false)
+		e.countAssigned(r.ec, l, 1, true)
+	case bytes.Equal(cur.DUID, c.DUID) && cur.IAID == r.ia.IAID && cur.SubnetID == c.Subnet.ID:
+	default:
+		e.countAssigned(r.ec, cur, -1, false)
+		e.countAssigned(r.ec, l, 1, true)
+	}
+	return l, nil
+}
+
+// hint returns the lifetimes the client asked for with a resource.
+func (r *run6) hint(pr netip.Prefix) Hint6 {
+	for _, h := range r.ia.Hints {
+		if h.Prefix.Masked() == pr {
+			return h
+		}
+	}
+	if len(r.ia.Hints) > 0 {
+		return Hint6{Preferred: r.ia.Hints[0].Preferred, Valid: r.ia.Hints[0].Valid}
+	}
+	return Hint6{}
+}
+
+// fill sets the client's identity, the lifetimes and the DNS data.
+func (r *run6) fill(l *lease.Lease6, h Hint6) {
+	c := r.c
+	l.DUID = append([]byte(nil), c.DUID...)
+	l.IAID = r.ia.IAID
+	l.HWAddr = c.HWAddr.Clone()
+	l.PreferredLifetime, l.ValidLifetime = Lifetimes6(c.Subnet, h.Preferred, h.Valid)
+	l.CLTT = r.now
+	l.State = lease.StateDefault
+	l.Hostname, l.FQDNFwd, l.FQDNRev = c.Hostname, c.FwdDNS, c.RevDNS
+}
+
+// Lifetimes6 returns the preferred and valid lifetimes for a client's hints
+// (0: none): a hint is bounded by the subnet's min and max, the default
+// applies without one, and the preferred lifetime never exceeds the valid.
+func Lifetimes6(s *config.Subnet6, prefHint, validHint uint32) (pref, valid uint32) {
+	eff := &s.Eff
+	valid = eff.ValidLifetime
+	if validHint > 0 {
+		valid = max(eff.MinValidLifetime, min(validHint, eff.MaxValidLifetime))
+	}
+	pref = eff.PreferredLifetime
+	if prefHint > 0 {
+		pref = max(eff.MinPreferredLifetime, min(prefHint, eff.MaxPreferredLifetime))
+	}
+	if pref > valid {
+		pref = valid
+	}
+	return pref, valid
+}
+
+// extend renews one of the client's leases (Kea's extendLease6).
+func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, error) {
+	e, c := r.e, r.c
+	mu := e.locks.stripe(cur.Addr)
+	mu.Lock()
+	defer mu.Unlock()
+	l := cur.Clone()
+	r.fill(l, r.hint(leasePrefix(cur)))
+	if point != nil {
+		st := e.callout6(c, *point, func(h *hooks.CalloutHandle) {
+			hooks.Set(h, "query6", c.Query)
+			hooks.Set(h, "lease6", l)
+			if r.ia.Type == lease.TypePD {
+				hooks.Set(h, "ia_pd", r.ia)
+			} else {
+				hooks.Set(h, "ia_na", r.ia)
+			}
+		}, func(h *hooks.CalloutHandle) {
+			if nl, err := hooks.Get[*lease.Lease6](h, "lease6"); err == nil && nl != nil {
+				l = nl
+			}
+		})
+		if st == hooks.Skip {
+			return cur, nil
+		}
+	}
+	if c.FakeAllocation {
+		return l, nil
+	}
+	if err := e.store.UpdateLease6(l); err != nil {
+		return nil, err
+	}
+	if cur.State == lease.StateExpiredReclaimed {
+		e.countAssigned(r.ec, l, 1, false)
+	}
+	return l, nil
+}
+
+// remove deletes a lease the client may no longer use.
+func (r *run6) remove(l *lease.Lease6) {
+	mu := r.e.locks.stripe(l.Addr)
+	mu.Lock()
+	defer mu.Unlock()
+	if err := r.e.store.DeleteLease6(l.Addr); err == nil && l.State == lease.StateDefault {
+		r.e.countAssigned(r.ec, l, -1, false)
+	}
+}
+
+func (r *run6) callSelect(l **lease.Lease6) hooks.NextStep {
+	c := r.c
+	return r.e.callout6(c, hooks.Lease6Select, func(h *hooks.CalloutHandle) {
+		hooks.Set(h, "query6", c.Query)
+		hooks.Set(h, "subnet6", c.Subnet)
+		hooks.Set(h, "fake_allocation", c.FakeAllocation)
+		hooks.Set(h, "lease6", *l)
+	}, func(h *hooks.CalloutHandle) {
+		if nl, err := hooks.Get[*lease.Lease6](h, "lease6"); err == nil && nl != nil {
+			*l = nl
+		}
+	})
+}
+
+// callout6 runs a hook point with the context's handle (or a fresh one)
+// when it has callouts, and returns the status.
+func (e *Engine6) callout6(c *Context6, p hooks.Point, set, get func(h *hooks.CalloutHandle)) hooks.NextStep {
+	if e.hk == nil || !e.hk.CalloutsPresent(p) {
+		return hooks.Continue
+	}
+	var h *hooks.CalloutHandle
+	switch {
+	case c != nil && c.Callout != nil:
+		h = c.Callout
+	case c != nil && c.Query != nil:
+		h = c.Query.CalloutHandle(e.hk)
+	default:
+		h = e.hk.AcquireHandle()
+		defer h.Release()
+	}
+	st := h.ScopedState()
+	defer st.Close()
+	set(h)
+	e.hk.Call(p, h)
+	if get != nil {
+		get(h)
+	}
+	return h.Status()
+}

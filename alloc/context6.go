@@ -1,0 +1,96 @@
+package alloc
+
+import (
+	"net/netip"
+
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/host"
+	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/pkt"
+)
+
+// Context6 is what the server knows about one client's DHCPv6 query (Kea's
+// ClientContext6 without the per-IA part, which is IA6). A Context6 is
+// used by one goroutine.
+type Context6 struct {
+	// Query is the client's packet; its Classes are the client classes.
+	// It may be nil in tests.
+	Query *pkt.Pkt6
+	// Subnet is the selected subnet; required.
+	Subnet *config.Subnet6
+	// DUID is the client's DUID; required.
+	DUID []byte
+	// HWAddr is the client's hardware address when known (recorded in
+	// the lease).
+	HWAddr lease.HWAddr
+	// HostIdentifiers are the client's identifiers in the order of
+	// host-reservation-identifiers.
+	HostIdentifiers []host.Identifier
+	// Hosts are the client's reservations per subnet id, 0 for the global
+	// one (FindReservations6 fills it).
+	Hosts map[uint32]*host.Host6
+	// Hostname, FwdDNS and RevDNS are recorded in new and extended leases.
+	Hostname       string
+	FwdDNS, RevDNS bool
+	// FakeAllocation is true for SOLICIT without rapid commit: nothing is
+	// written.
+	FakeAllocation bool
+	// Callout is the query's callout handle; nil makes the engine take
+	// one when a lease6_* hook point has callouts.
+	Callout *hooks.CalloutHandle
+}
+
+// IA6 is one IA_NA or IA_PD of the query (Kea's IAContext).
+type IA6 struct {
+	Type lease.Type // TypeNA or TypePD
+	IAID uint32
+	// Hints are the addresses (length 128) or prefixes the client sent in
+	// the IA, with the lifetimes it asked for.
+	Hints []Hint6
+	// Allocated are the resources already given to the client in other
+	// IAs of the same query (a reservation goes to one IA only). The
+	// server appends what each IA got.
+	Allocated *[]netip.Prefix
+}
+
+// Hint6 is an address or prefix a client sent, with its lifetimes.
+type Hint6 struct {
+	Prefix           netip.Prefix
+	Preferred, Valid uint32
+}
+
+// CurrentHost returns the reservation that applies in the context's subnet
+// (Kea's currentHost).
+func (c *Context6) CurrentHost() *host.Host6 {
+	s := c.Subnet
+	if s == nil || c.Hosts == nil {
+		return nil
+	}
+	if s.Eff.ReservationsInSubnet {
+		if h := c.Hosts[s.ID]; h != nil {
+			return h
+		}
+	}
+	if s.Eff.ReservationsGlobal {
+		return c.Hosts[0]
+	}
+	return nil
+}
+
+func (c *Context6) classes() pkt.Classes {
+	if c.Query == nil {
+		return nil
+	}
+	return c.Query.Classes
+}
+
+// leasePrefix returns a lease's resource as a prefix (length 128 for an
+// address).
+func leasePrefix(l *lease.Lease6) netip.Prefix {
+	bits := int(l.PrefixLen)
+	if l.Type != lease.TypePD {
+		bits = 128
+	}
+	return netip.PrefixFrom(l.Addr, bits)
+}
