@@ -10,6 +10,7 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/server4"
+	"github.com/nestordhcp/nestor/server6"
 	"github.com/nestordhcp/nestor/shell"
 
 	"github.com/nestordhcp/nestor/internal/cli"
@@ -72,6 +73,8 @@ func runDaemon(prog string, spec cli.DaemonSpec, args []string, stdout, stderr i
 		if check {
 			return config.CheckDhcp6File(a.ConfigFile, a.Mode == cli.ModeCheckExtra, stdout, stderr)
 		}
+		server6.BuildReport = report
+		return server6.Run(a, stdout, stderr)
 	case agentSpec.Program:
 		return agent.Run(a, stdout, stderr)
 	}

@@ -1,0 +1,257 @@
+package server6
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/nestordhcp/nestor/alloc"
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/klog/keamsg"
+	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/lease/memfile"
+	"github.com/nestordhcp/nestor/netio"
+)
+
+const defaultLFCInterval = 3600
+
+// check verifies a configuration without applying it.
+func (s *Server) check(cfg *config.Dhcp6) (*snapshot, []hooks.LibraryConfig, error) {
+	snap, err := compile(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	libs, err := libraryConfigs(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.hooks.Verify(libs, cfg.MultiThreading.Enable); err != nil {
+		return nil, nil, err
+	}
+	if cfg.LeaseDatabase != nil {
+		if msg := config.MissingBackend("lease-database", cfg.LeaseDatabase.Type); msg != "" {
+			return nil, nil, fmt.Errorf("%s", msg)
+		}
+	}
+	return snap, libs, nil
+}
+
+// Configure applies a configuration: the server DUID, the lease store, the
+// allocation engine, hook libraries, statistics, sockets and control
+// sockets.
+func (s *Server) Configure(cfg *config.Dhcp6) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.configure(cfg)
+}
+
+func (s *Server) configure(cfg *config.Dhcp6) error {
+	snap, libs, err := s.check(cfg)
+	if err != nil {
+		return err
+	}
+	duid, err := s.serverDUID(cfg)
+	if err != nil {
+		return err
+	}
+	if err := s.openStore(cfg); err != nil {
+		return err
+	}
+	s.stopPackets()
+	s.duid = duid
+	snap.duid = duid
+	if s.engine == nil {
+		s.engine = alloc.NewEngine6(cfg, s.store, snap.hosts, s.hooks, s.stats, s.slog)
+	} else {
+		s.engine.Reconfigure(cfg, snap.hosts)
+	}
+	s.snap.Store(snap)
+	if err := s.hooks.LoadLibraries(libs, cfg.MultiThreading.Enable); err != nil {
+		return err
+	}
+	if err := s.setSubnetStats(cfg); err != nil {
+		return err
+	}
+	if err := s.ctl.apply(s, cfg); err != nil {
+		return err
+	}
+	if err := s.startPackets(cfg); err != nil {
+		return err
+	}
+	if err := s.callSrvConfigured(cfg); err != nil {
+		return err
+	}
+	s.reloaded = time.Now()
+	return nil
+}
+
+// setSubnetStats sets subnet[id].total-nas/total-pds from the pools and
+// assigned-nas/assigned-pds from the lease store (Kea's
+// recountLeaseStats6).
+func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
+	for _, sn := range cfg.AllSubnets {
+		id := fmt.Sprintf("subnet[%d].", sn.ID)
+		setBig := func(name string, v *big.Int) {
+			if v.IsInt64() {
+				s.stats.Counter(id + name).Set(v.Int64())
+				return
+			}
+			_ = s.stats.SetBig(id+name, v)
+		}
+		setBig("total-nas", s.engine.Capacity(sn.ID, lease.TypeNA))
+		setBig("total-pds", s.engine.Capacity(sn.ID, lease.TypePD))
+		var na, pd, declined int64
+		ls, err := s.store.Leases6BySubnet(sn.ID)
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			switch {
+			case l.State == lease.StateDeclined:
+				declined++
+				na++
+			case l.State == lease.StateDefault:
+				if l.Type == lease.TypePD {
+					pd++
+				} else {
+					na++
+				}
+			}
+		}
+		s.stats.Counter(id + "assigned-nas").Set(na)
+		s.stats.Counter(id + "assigned-pds").Set(pd)
+		s.stats.Counter(id + "declined-addresses").Set(declined)
+		s.stats.Counter(id + "cumulative-assigned-nas")
+		s.stats.Counter(id + "cumulative-assigned-pds")
+	}
+	return nil
+}
+
+// openStore opens the memfile lease store named by lease-database,
+// keeping the open one when the parameters did not change.
+func (s *Server) openStore(cfg *config.Dhcp6) error {
+	mc := memfile.Config{Persist: true, LFCInterval: defaultLFCInterval * time.Second}
+	if db := cfg.LeaseDatabase; db != nil {
+		mc.Persist = db.Bool("persist", true)
+		mc.Name = db.String("name")
+		if v, ok := db.Int("lfc-interval"); ok {
+			mc.LFCInterval = time.Duration(v) * time.Second
+		}
+		if v, ok := db.Int("max-row-errors"); ok {
+			mc.MaxRowErrors = int(v)
+		}
+	}
+	if mc.Persist && mc.Name == "" {
+		mc.Name = memfile.DefaultName(6)
+	}
+	key := fmt.Sprintf("%v|%s|%v|%d", mc.Persist, mc.Name, mc.LFCInterval, mc.MaxRowErrors)
+	if s.mstore != nil && key == s.storeKey {
+		return nil
+	}
+	mc.Logf = func(format string, args ...any) { s.slog.Info(fmt.Sprintf(format, args...)) }
+	st, err := memfile.Open6(mc)
+	if err != nil {
+		return err
+	}
+	if s.mstore != nil {
+		s.stopPackets()
+		s.engine = nil
+		s.mstore.Close()
+	}
+	s.mstore, s.store, s.storeKey = st, st, key
+	return nil
+}
+
+func (s *Server) stopPackets() {
+	if s.sockets != nil {
+		s.sockets.Close()
+		s.sockets = nil
+	}
+	if s.disp != nil {
+		s.disp.Close()
+		s.disp = nil
+	}
+}
+
+func (s *Server) startPackets(cfg *config.Dhcp6) error {
+	mt := cfg.MultiThreading
+	q := cfg.DHCPQueueControl
+	dc := netio.KeaDispatch(mt.Enable, mt.ThreadPoolSize, mt.PacketQueueSize, q.EnableQueue, q.Capacity)
+	s.disp = netio.NewDispatcher(dc, nil, s.handle)
+	if s.opts.NoSockets {
+		return nil
+	}
+	ic := netio.DefaultIfacesConfig()
+	c := cfg.InterfacesConfig
+	ic.Interfaces = c.Interfaces
+	ic.ReDetect = c.ReDetect.Or(true)
+	ic.RequireAll = c.ServiceSocketsRequireAll.V
+	ic.MaxRetries = c.ServiceSocketsMaxRetries.V
+	if c.ServiceSocketsRetryWaitTime.Set {
+		ic.RetryWait = time.Duration(c.ServiceSocketsRetryWaitTime.V) * time.Millisecond
+	}
+	set, err := netio.Open(netio.SetConfig{
+		Family: netio.V6, Ifaces: ic, Port: s.opts.ServerPort,
+		Detector: &s.detector, Dispatcher: s.disp,
+		Logf: func(id, msg string) { s.slog.Warn(msg, "msgid", id) },
+		OnFatal: func(err error) {
+			s.log.Fatal(keamsg.DHCP6_OPEN_SOCKETS_FAILED, err)
+			s.Stop(1)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	s.sockets = set
+	if s.opts.Sender == nil {
+		s.sender = set.Send
+	}
+	return nil
+}
+
+func libraryConfigs(cfg *config.Dhcp6) ([]hooks.LibraryConfig, error) {
+	var out []hooks.LibraryConfig
+	for _, l := range cfg.HooksLibraries {
+		lc := hooks.LibraryConfig{Library: l.Library}
+		if l.Parameters != nil {
+			b, err := config.Compact(l.Parameters)
+			if err != nil {
+				return nil, err
+			}
+			lc.Parameters = json.RawMessage(b)
+		}
+		out = append(out, lc)
+	}
+	return out, nil
+}
+
+func (s *Server) callSrvConfigured(cfg *config.Dhcp6) error {
+	if !s.hooks.CalloutsPresent(hooks.Dhcp6SrvConfigured) {
+		return nil
+	}
+	doc, err := config.Compact(config.Unparse6(cfg))
+	if err != nil {
+		return err
+	}
+	return s.hooks.CallSrvConfigured(hooks.Dhcp6SrvConfigured, func(h *hooks.CalloutHandle) {
+		hooks.Set(h, "json_config", json.RawMessage(doc))
+		hooks.Set(h, "server_config", cfg)
+		hooks.Set(h, "network_state", s)
+	})
+}
+
+// Close stops the packet path, the control sockets and the hook libraries
+// and closes the lease store.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopPackets()
+	s.ctl.close()
+	s.hooks.UnloadLibraries()
+	if s.mstore != nil {
+		return s.mstore.Close()
+	}
+	return nil
+}

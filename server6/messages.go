@@ -1,0 +1,455 @@
+package server6
+
+import (
+	"math"
+	"net/netip"
+
+	"github.com/nestordhcp/nestor/alloc"
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/dhcp6"
+	"github.com/nestordhcp/nestor/lease"
+)
+
+// Kea's status messages.
+const (
+	msgNoSubnet    = "Server could not select subnet for this client"
+	msgNoAddrs     = "Sorry, no address could be assigned at this time."
+	msgNoPrefixes  = "Sorry, no prefixes could be assigned at this time."
+	msgNoBindingNA = "Sorry, no known leases for this duid/iaid."
+	msgNoBindingPD = "Sorry, no known PD leases for this duid/iaid."
+)
+
+func subnetConfig(sn *subnet6) *config.Subnet6 {
+	if sn == nil {
+		return nil
+	}
+	return sn.cfg
+}
+
+// startReply begins a reply of type t with CLIENTID and SERVERID.
+func (w *worker) startReply(t dhcp6.MessageType) {
+	w.replyType = t
+	if cid, ok := w.q.Options.Get(dhcp6.OptClientID); ok {
+		w.add(dhcp6.OptClientID, cid.Data)
+	}
+	w.add(dhcp6.OptServerID, w.srv.duid)
+}
+
+func (w *worker) processSolicit() bool {
+	if !w.initExchange() {
+		return false
+	}
+	rapid := w.q.RapidCommit() && w.subnet != nil && w.subnet.cfg.Eff.RapidCommit
+	if rapid {
+		w.startReply(dhcp6.MsgReply)
+		w.add(dhcp6.OptRapidCommit, nil)
+	} else {
+		w.startReply(dhcp6.MsgAdvertise)
+	}
+	w.assignIAs(!rapid, nil)
+	w.appendOptions()
+	return true
+}
+
+func (w *worker) processRequest() bool {
+	if !w.initExchange() {
+		return false
+	}
+	w.startReply(dhcp6.MsgReply)
+	w.assignIAs(false, nil)
+	w.appendOptions()
+	return true
+}
+
+func (w *worker) processRenew(rebind bool) bool {
+	if !w.initExchange() {
+		return false
+	}
+	w.startReply(dhcp6.MsgReply)
+	w.assignIAs(false, &rebind)
+	w.appendOptions()
+	return true
+}
+
+// assignIAs processes every IA_NA and IA_PD of the query: allocation
+// (SOLICIT, REQUEST) or extension (RENEW, REBIND when renew is set).
+func (w *worker) assignIAs(fake bool, renew *bool) {
+	w.actx.FakeAllocation = fake
+	opts := w.q.Options
+	for i := range opts {
+		var t lease.Type
+		switch opts[i].Code {
+		case dhcp6.OptIANA:
+			t = lease.TypeNA
+		case dhcp6.OptIAPD:
+			t = lease.TypePD
+		default:
+			continue
+		}
+		ia, err := dhcp6.ParseIA(opts[i].Data)
+		if err != nil {
+			continue
+		}
+		w.assignIA(t, opts[i].Code, ia, renew)
+	}
+}
+
+func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, renew *bool) {
+	ictx := alloc.IA6{Type: t, IAID: ia.IAID, Allocated: &w.allocated}
+	it := ia.Options.Iter()
+	for it.Next() {
+		o := it.Option()
+		switch {
+		case t == lease.TypeNA && o.Code == dhcp6.OptIAAddr:
+			if a, err := dhcp6.ParseIAAddr(o.Data); err == nil {
+				ictx.Hints = append(ictx.Hints, alloc.Hint6{Prefix: netip.PrefixFrom(a.Addr, 128), Preferred: a.Preferred, Valid: a.Valid})
+			}
+		case t == lease.TypePD && o.Code == dhcp6.OptIAPrefix:
+			if p, err := dhcp6.ParseIAPrefix(o.Data); err == nil {
+				ictx.Hints = append(ictx.Hints, alloc.Hint6{Prefix: p.Prefix, Preferred: p.Preferred, Valid: p.Valid})
+			}
+		}
+	}
+	start := w.openIA(code, ia.IAID, 0, 0)
+	noneStatus, noneMsg := dhcp6.StatusNoAddrsAvail, msgNoAddrs
+	if t == lease.TypePD {
+		noneStatus, noneMsg = dhcp6.StatusNoPrefixAvail, msgNoPrefixes
+	}
+	if w.subnet == nil {
+		if renew != nil {
+			noneStatus, noneMsg = dhcp6.StatusNoBinding, msgNoBindingNA
+			if t == lease.TypePD {
+				noneMsg = msgNoBindingPD
+			}
+		} else {
+			noneMsg = msgNoSubnet
+		}
+		w.addStatus(noneStatus, noneMsg)
+		w.closeIA(start)
+		return
+	}
+	var res alloc.Result6
+	var err error
+	if renew != nil {
+		res, err = w.srv.engine.Renew6(&w.actx, &ictx, *renew)
+	} else {
+		res, err = w.srv.engine.Allocate6(&w.actx, &ictx)
+	}
+	if err != nil || len(res.Leases) == 0 {
+		w.addStatus(noneStatus, noneMsg)
+		w.closeIA(start)
+		return
+	}
+	minPref := uint32(math.MaxUint32)
+	for _, l := range res.Leases {
+		pr := netip.PrefixFrom(l.Addr, int(l.PrefixLen))
+		if t == lease.TypePD {
+			w.addIAPrefix(pr, l.PreferredLifetime, l.ValidLifetime)
+		} else {
+			w.addIAAddr(l.Addr, l.PreferredLifetime, l.ValidLifetime)
+		}
+		minPref = min(minPref, l.PreferredLifetime)
+		if p := w.subnet.pool(t, pr); p != nil && p.opts != nil {
+			w.pools = append(w.pools, p)
+		}
+		if !w.actx.FakeAllocation {
+			w.leases = append(w.leases, l)
+		}
+	}
+	// What the client holds but may no longer use, with zero lifetimes.
+	for _, pr := range res.Removed {
+		if t == lease.TypePD {
+			w.addIAPrefix(pr, 0, 0)
+		} else {
+			w.addIAAddr(pr.Addr(), 0, 0)
+		}
+	}
+	if renew != nil {
+		for _, h := range ictx.Hints {
+			if !holds(res, h.Prefix) && !removed(res, h.Prefix) && !h.Prefix.Addr().IsUnspecified() {
+				if t == lease.TypePD {
+					w.addIAPrefix(h.Prefix, 0, 0)
+				} else {
+					w.addIAAddr(h.Prefix.Addr(), 0, 0)
+				}
+			}
+		}
+	}
+	t1, t2 := teeTimes(&w.subnet.cfg.Eff, minPref)
+	w.setT1T2(start, t1, t2)
+	w.closeIA(start)
+}
+
+func holds(r alloc.Result6, p netip.Prefix) bool {
+	for _, l := range r.Leases {
+		if l.Addr == p.Addr() {
+			return true
+		}
+	}
+	return false
+}
+
+func removed(r alloc.Result6, p netip.Prefix) bool {
+	for _, x := range r.Removed {
+		if x.Addr() == p.Addr() {
+			return true
+		}
+	}
+	return false
+}
+
+// teeTimes is Kea's setTeeTimes: renew-timer and rebind-timer when set,
+// else computed from the preferred lifetime when calculate-tee-times is
+// on; T1 is sent only when not above T2.
+func teeTimes(eff *config.Effective6, pref uint32) (t1, t2 uint32) {
+	switch {
+	case eff.RebindTimer.Set:
+		t2 = eff.RebindTimer.V
+	case eff.CalculateTeeTimes:
+		t2 = uint32(math.Round(eff.T2Percent * float64(pref)))
+	}
+	switch {
+	case eff.RenewTimer.Set:
+		t1 = eff.RenewTimer.V
+	case eff.CalculateTeeTimes:
+		t1 = uint32(math.Round(eff.T1Percent * float64(pref)))
+	}
+	if t2 > 0 && t1 > t2 {
+		t1 = 0
+	}
+	return t1, t2
+}
+
+func (w *worker) processRelease() bool {
+	if !w.initExchange() {
+		return false
+	}
+	w.startReply(dhcp6.MsgReply)
+	general := dhcp6.StatusSuccess
+	w.forEachIA(func(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA) {
+		start := w.openIA(code, ia.IAID, 0, 0)
+		status, msg := w.releaseIA(t, ia)
+		if status != dhcp6.StatusSuccess {
+			general = status
+		}
+		w.addStatus(status, msg)
+		w.closeIA(start)
+	})
+	w.addTopStatus(general, "Summary status for all processed IA_NAs")
+	return true
+}
+
+func (w *worker) releaseIA(t lease.Type, ia dhcp6.IA) (dhcp6.StatusCode, string) {
+	noBinding := "Sorry, no known leases for this duid/iaid, can't release."
+	if t == lease.TypePD {
+		noBinding = "Sorry, no known leases for this duid/iaid, can't release."
+	}
+	status, msg := dhcp6.StatusNoBinding, noBinding
+	it := ia.Options.Iter()
+	for it.Next() {
+		o := it.Option()
+		var pr netip.Prefix
+		switch {
+		case t == lease.TypeNA && o.Code == dhcp6.OptIAAddr:
+			a, err := dhcp6.ParseIAAddr(o.Data)
+			if err != nil {
+				continue
+			}
+			pr = netip.PrefixFrom(a.Addr, 128)
+		case t == lease.TypePD && o.Code == dhcp6.OptIAPrefix:
+			p, err := dhcp6.ParseIAPrefix(o.Data)
+			if err != nil {
+				continue
+			}
+			pr = p.Prefix
+		default:
+			continue
+		}
+		out, l, err := w.srv.engine.Release6(&w.actx, t, ia.IAID, pr)
+		switch {
+		case err != nil || out == alloc.NoLease:
+			return dhcp6.StatusNoBinding, noBinding
+		case out == alloc.NotOwner:
+			return dhcp6.StatusNoBinding, "This address does not belong to you, you can't release it"
+		}
+		if l != nil {
+			w.deleted = append(w.deleted, l)
+		}
+		status, msg = dhcp6.StatusSuccess, "Lease released. Thank you, please come again."
+	}
+	return status, msg
+}
+
+func (w *worker) processDecline() bool {
+	if !w.initExchange() {
+		return false
+	}
+	w.startReply(dhcp6.MsgReply)
+	drop := false
+	w.forEachIA(func(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA) {
+		if t != lease.TypeNA {
+			return
+		}
+		start := w.openIA(code, ia.IAID, 0, 0)
+		status, msg := dhcp6.StatusNoBinding, "No addresses sent in IA_NA"
+		it := ia.Options.Iter()
+		for it.Next() {
+			o := it.Option()
+			if o.Code != dhcp6.OptIAAddr {
+				continue
+			}
+			a, err := dhcp6.ParseIAAddr(o.Data)
+			if err != nil {
+				continue
+			}
+			out, l, err := w.srv.engine.Decline6(&w.actx, ia.IAID, a.Addr)
+			switch {
+			case out == alloc.Dropped:
+				drop = true
+			case err != nil || out == alloc.NoLease:
+				status, msg = dhcp6.StatusNoBinding, "Server does not know about such an address."
+			case out == alloc.NotOwner:
+				status, msg = dhcp6.StatusNoBinding, "This address does not belong to you, you can't decline it"
+			default:
+				if l != nil {
+					w.deleted = append(w.deleted, l)
+				}
+				status, msg = dhcp6.StatusSuccess, "Lease declined. Hopefully the next one will be better."
+				continue
+			}
+			break
+		}
+		w.addStatus(status, msg)
+		w.closeIA(start)
+	})
+	return !drop
+}
+
+// forEachIA calls fn for every IA_NA and IA_PD of the query.
+func (w *worker) forEachIA(fn func(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA)) {
+	for _, o := range w.q.Options {
+		t := lease.TypeNA
+		switch o.Code {
+		case dhcp6.OptIANA:
+		case dhcp6.OptIAPD:
+			t = lease.TypePD
+		default:
+			continue
+		}
+		if ia, err := dhcp6.ParseIA(o.Data); err == nil {
+			fn(t, o.Code, ia)
+		}
+	}
+}
+
+// processConfirm is Kea's processConfirm: the addresses of every IA_NA
+// must be in the selected subnet. A CONFIRM without addresses, or for
+// which no subnet is found, gets no reply.
+func (w *worker) processConfirm() bool {
+	if !w.initExchange() {
+		return false
+	}
+	var addrs int
+	onLink := true
+	w.forEachIA(func(t lease.Type, _ dhcp6.OptionCode, ia dhcp6.IA) {
+		if t != lease.TypeNA {
+			return
+		}
+		it := ia.Options.Iter()
+		for it.Next() {
+			o := it.Option()
+			if o.Code != dhcp6.OptIAAddr {
+				continue
+			}
+			a, err := dhcp6.ParseIAAddr(o.Data)
+			if err != nil {
+				continue
+			}
+			addrs++
+			if w.subnet == nil || !w.subnet.inRange(a.Addr) {
+				onLink = false
+			}
+		}
+	})
+	if addrs == 0 || w.subnet == nil {
+		return false
+	}
+	w.startReply(dhcp6.MsgReply)
+	if onLink {
+		w.addTopStatus(dhcp6.StatusSuccess, "All addresses are on-link.")
+	} else {
+		w.addTopStatus(dhcp6.StatusNotOnLink, "Some of the addresses are not on link.")
+	}
+	w.appendOptions()
+	return true
+}
+
+func (w *worker) processInfRequest() bool {
+	if !w.initExchange() {
+		return false
+	}
+	w.startReply(dhcp6.MsgReply)
+	w.appendOptions()
+	return true
+}
+
+// appendOptions adds the options the client asked for in its ORO and the
+// always-send ones, each from the most specific scope that has it: host,
+// pool, subnet, shared network, classes, global.
+func (w *worker) appendOptions() {
+	lv := w.levels[:0]
+	if w.host != nil && len(w.host.Options) > 0 {
+		lv = append(lv, w.snap.hostOptSet(w.host))
+	}
+	for _, p := range w.pools {
+		lv = append(lv, p.opts)
+	}
+	if sn := w.subnet; sn != nil {
+		lv = append(lv, sn.opts, sn.netOpts)
+	}
+	for _, name := range w.q.Classes {
+		if c := w.snap.byName[name]; c != nil {
+			lv = append(lv, c.opts)
+		}
+	}
+	lv = append(lv, w.snap.global)
+	w.levels = lv
+	oro, _ := w.q.ORO()
+	for i := 0; i < oro.Len(); i++ {
+		w.addConfigured(uint16(oro.At(i)), false)
+	}
+	for _, o := range lv {
+		if o == nil {
+			continue
+		}
+		for _, c := range o.codes {
+			if o.always[c] {
+				w.addConfigured(c, true)
+			}
+		}
+	}
+}
+
+// addConfigured adds the configured option code from the first level that
+// has it, unless it is never-send there or already in the reply.
+func (w *worker) addConfigured(code uint16, always bool) {
+	switch dhcp6.OptionCode(code) {
+	case dhcp6.OptClientID, dhcp6.OptServerID, dhcp6.OptIANA, dhcp6.OptIAPD, dhcp6.OptStatusCode, dhcp6.OptRapidCommit:
+		return
+	}
+	if w.hasItem(code) {
+		return
+	}
+	for _, o := range w.levels {
+		if o == nil {
+			continue
+		}
+		if p, ok := o.get(code); ok {
+			if o.never[code] || (always && !o.always[code]) {
+				return
+			}
+			w.add(dhcp6.OptionCode(code), p)
+			return
+		}
+	}
+}

@@ -1,0 +1,4 @@
+package server6
+
+// metricsNamespace prefixes the Prometheus names of the statistics.
+const metricsNamespace = "kea_dhcp6"

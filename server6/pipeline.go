@@ -1,0 +1,405 @@
+package server6
+
+import (
+	"bytes"
+	"net/netip"
+
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/dhcp6"
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/host"
+	"github.com/nestordhcp/nestor/klog/keamsg"
+	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/netio"
+	"github.com/nestordhcp/nestor/pkt"
+)
+
+// process runs the pipeline for one query in Kea's order
+// (Dhcpv6Srv::processPacket and processDhcp6Query).
+func (w *worker) process(np *netio.Packet) {
+	s := w.srv
+	w.reset()
+	w.snap = s.snap.Load()
+	w.load(np)
+	st := s.pstats
+	st.received.Inc()
+	if s.disabled.Load() || w.snap == nil {
+		s.log.Debug(dbgBasic, keamsg.DHCP6_PACKET_DROP_DHCP_DISABLED, w.q.TransactionID)
+		st.receiveDrop.Inc()
+		return
+	}
+	skipUnpack := false
+	if s.hooks.CalloutsPresent(hooks.Buffer6Receive) {
+		h := w.q.CalloutHandle(s.hooks)
+		state := h.ScopedState()
+		hooks.Set(h, "query6", &w.q)
+		s.hooks.Call(hooks.Buffer6Receive, h)
+		status := h.Status()
+		state.Close()
+		if status == hooks.Drop {
+			st.receiveDrop.Inc()
+			return
+		}
+		skipUnpack = status == hooks.Skip
+	}
+	if !skipUnpack {
+		if err := w.q.Decode(w.q.Raw); err != nil {
+			if s.log.DebugEnabled(dbgDetail) {
+				s.log.Debug(dbgDetail, keamsg.DHCP6_PACKET_DROP_PARSE_FAIL, w.q.Src.Addr(), w.q.Dst.Addr(), w.q.IfName, err)
+			}
+			st.parseFailed.Inc()
+			st.receiveDrop.Inc()
+			return
+		}
+	}
+	mt := w.q.MsgType
+	st.countReceived(mt)
+	w.classify()
+	if !w.accept(mt) {
+		st.receiveDrop.Inc()
+		return
+	}
+	if s.hooks.CalloutsPresent(hooks.Pkt6Receive) {
+		h := w.q.CalloutHandle(s.hooks)
+		state := h.ScopedState()
+		hooks.Set(h, "query6", &w.q)
+		s.hooks.Call(hooks.Pkt6Receive, h)
+		status := h.Status()
+		state.Close()
+		if status == hooks.Skip || status == hooks.Drop {
+			return
+		}
+	}
+	if w.has("DROP") {
+		s.log.Debug(dbgBasic, keamsg.DHCP6_PACKET_DROP_DROP_CLASS, w.q.TransactionID)
+		st.receiveDrop.Inc()
+		return
+	}
+	var ok bool
+	switch mt {
+	case dhcp6.MsgSolicit:
+		ok = w.processSolicit()
+	case dhcp6.MsgRequest:
+		ok = w.processRequest()
+	case dhcp6.MsgRenew:
+		ok = w.processRenew(false)
+	case dhcp6.MsgRebind:
+		ok = w.processRenew(true)
+	case dhcp6.MsgRelease:
+		ok = w.processRelease()
+	case dhcp6.MsgDecline:
+		ok = w.processDecline()
+	case dhcp6.MsgConfirm:
+		ok = w.processConfirm()
+	case dhcp6.MsgInformationRequest:
+		ok = w.processInfRequest()
+	}
+	if !ok {
+		return
+	}
+	if w.replyType == dhcp6.MsgReply && mt != dhcp6.MsgInformationRequest && mt != dhcp6.MsgConfirm && s.hooks.CalloutsPresent(hooks.Leases6Committed) {
+		h := w.q.CalloutHandle(s.hooks)
+		state := h.ScopedState()
+		hooks.Set(h, "query6", &w.q)
+		hooks.Set(h, "leases6", &w.leases)
+		hooks.Set(h, "deleted_leases6", &w.deleted)
+		s.hooks.Call(hooks.Leases6Committed, h)
+		status := h.Status()
+		state.Close()
+		if status == hooks.Drop {
+			return
+		}
+	}
+	w.send()
+}
+
+// classify assigns ALL and the classes whose test matches (Kea's
+// classifyPacket); only-if-required classes are left out.
+func (w *worker) classify() {
+	w.q.Classes.Add("ALL")
+	if len(w.snap.classes) == 0 {
+		return
+	}
+	e := &w.ectx
+	e.Pkt = &w.q.Packet
+	e.Iface, e.Src, e.Dst, e.Len = w.q.IfName, w.q.Src.Addr(), w.q.Dst.Addr(), w.q.Len
+	e.Member = w.has
+	e.Defs = w.snap.cfg.Defs
+	for _, c := range w.snap.classes {
+		if c.cfg.OnlyIfRequired || c.cfg.Expr == nil || c.cfg.TemplateTest.Set {
+			continue
+		}
+		if ok, err := c.cfg.Expr.EvalBool(e); err == nil && ok {
+			w.q.Classes.Add(c.name)
+		}
+	}
+}
+
+// accept is Kea's accept and sanityCheck: a message type the server
+// handles, no unicast SOLICIT/CONFIRM/REBIND/INFORMATION-REQUEST from a
+// direct client, the client and server identifiers each type requires or
+// forbids, and a server identifier, when present, that is ours.
+func (w *worker) accept(mt dhcp6.MessageType) bool {
+	s := w.srv
+	q := &w.q
+	var needCID, needSID, noSID bool
+	switch mt {
+	case dhcp6.MsgSolicit, dhcp6.MsgConfirm, dhcp6.MsgRebind:
+		needCID, noSID = true, true
+	case dhcp6.MsgRequest, dhcp6.MsgRenew, dhcp6.MsgRelease, dhcp6.MsgDecline:
+		needCID, needSID = true, true
+	case dhcp6.MsgInformationRequest:
+	default:
+		return false
+	}
+	if len(q.Relays) == 0 && q.Dst.Addr().IsValid() && !q.Multicast() {
+		switch mt {
+		case dhcp6.MsgSolicit, dhcp6.MsgConfirm, dhcp6.MsgRebind, dhcp6.MsgInformationRequest:
+			s.log.Debug(dbgBasic, keamsg.DHCP6_PACKET_DROP_UNICAST, q.TransactionID, mt.String())
+			return false
+		}
+	}
+	if q.Options.Count(dhcp6.OptClientID) > 1 || q.Options.Count(dhcp6.OptServerID) > 1 {
+		return false
+	}
+	cid, hasCID := q.ClientID()
+	if hasCID && cid.Validate() != nil {
+		return false
+	}
+	if needCID && !hasCID {
+		return false
+	}
+	sid, hasSID := q.ServerID()
+	if (needSID && !hasSID) || (noSID && hasSID) {
+		return false
+	}
+	if hasSID && !bytes.Equal(sid, s.duid) {
+		s.log.Debug(dbgDetail, keamsg.DHCP6_PACKET_DROP_SERVERID_MISMATCH, q.TransactionID, sid.String(), formatDUID(s.duid))
+		return false
+	}
+	return true
+}
+
+// selectSubnet is Kea's selectSubnet6: for a direct client the subnet of
+// the arrival interface, else the one holding its source address; for a
+// relayed one the subnet whose interface-id matches the relay's, else the
+// one listing the relay's link address, else the one holding it.
+func (w *worker) selectSubnet() *subnet6 {
+	q := &w.q
+	has := w.has
+	snap := w.snap
+	if len(q.Relays) == 0 {
+		for _, sn := range snap.bySelOrder {
+			if sn.iface != "" && sn.iface == q.IfName && sn.admits(has) {
+				return sn
+			}
+		}
+		src := q.Src.Addr()
+		for _, sn := range snap.bySelOrder {
+			if src.IsValid() && sn.inRange(src) && sn.admits(has) {
+				return sn
+			}
+		}
+		return nil
+	}
+	if o, _, ok := q.RelayOption(dhcp6.OptInterfaceID, true); ok {
+		for _, sn := range snap.bySelOrder {
+			if sn.ifaceID != "" && sn.ifaceID == string(o.Data) && sn.admits(has) {
+				return sn
+			}
+		}
+	}
+	link := q.Relays[len(q.Relays)-1].LinkAddr
+	if !link.IsValid() || link.IsUnspecified() {
+		return nil
+	}
+	for _, sn := range snap.bySelOrder {
+		for _, r := range sn.relay {
+			if r == link && sn.admits(has) {
+				return sn
+			}
+		}
+	}
+	for _, sn := range snap.bySelOrder {
+		if sn.inRange(link) && sn.admits(has) {
+			return sn
+		}
+	}
+	return nil
+}
+
+// initExchange selects the subnet (subnet6_select), looks up the client's
+// reservations and fills the allocation context.
+func (w *worker) initExchange() bool {
+	s := w.srv
+	sn := w.selectSubnet()
+	if s.hooks.CalloutsPresent(hooks.Subnet6Select) {
+		h := w.q.CalloutHandle(s.hooks)
+		state := h.ScopedState()
+		hooks.Set(h, "query6", &w.q)
+		cs := subnetConfig(sn)
+		hooks.Set(h, "subnet6", cs)
+		s.hooks.Call(hooks.Subnet6Select, h)
+		status := h.Status()
+		if status == hooks.Drop {
+			state.Close()
+			return false
+		}
+		if status == hooks.Skip {
+			sn = nil
+		} else if ncs, err := hooks.Get[*config.Subnet6](h, "subnet6"); err == nil && ncs != cs {
+			sn = nil
+			if ncs != nil {
+				sn = w.snap.byID[ncs.ID]
+			}
+		}
+		state.Close()
+	}
+	w.subnet = sn
+	a := &w.actx
+	a.Query = &w.q
+	if w.q.HasCalloutHandle() {
+		a.Callout = w.q.CalloutHandle(s.hooks)
+	}
+	cid, _ := w.q.ClientID()
+	a.DUID = cid
+	a.HWAddr = w.hwAddr(cid)
+	a.Hosts = w.hosts
+	if sn != nil {
+		a.Subnet = sn.cfg
+		a.HostIdentifiers = host.ClientIdentifiers6(w.snap.hostIDs, cid, a.HWAddr.Bytes, nil)
+		s.engine.FindReservations6(a)
+		w.host = a.CurrentHost()
+	}
+	if w.host != nil {
+		for _, c := range w.host.ClientClasses {
+			w.q.Classes.Add(c)
+		}
+		w.q.Classes.Add("KNOWN")
+	} else {
+		w.q.Classes.Add("UNKNOWN")
+	}
+	return true
+}
+
+// hwAddr finds the client's hardware address (mac-sources "any"): the
+// relay's client link-layer address option, else a DUID-LLT or DUID-LL.
+func (w *worker) hwAddr(duid dhcp6.DUID) lease.HWAddr {
+	if n := len(w.q.Relays); n > 0 {
+		if o, ok := w.q.Relays[n-1].Options.Get(dhcp6.OptClientLinklayerAddr); ok && len(o.Data) > 2 {
+			return lease.HWAddr{Bytes: append([]byte(nil), o.Data[2:]...), Type: uint16(o.Data[0])<<8 | uint16(o.Data[1]), Source: lease.HWAddrSourceClientLinkAddr}
+		}
+	}
+	if info, err := duid.Parse(); err == nil && (info.Type == dhcp6.DUIDLLT || info.Type == dhcp6.DUIDLL) && len(info.LinkAddr) > 0 {
+		return lease.HWAddr{Bytes: append([]byte(nil), info.LinkAddr...), Type: info.HWType, Source: lease.HWAddrSourceDUID}
+	}
+	return lease.HWAddr{}
+}
+
+// send runs pkt6_send, packs the reply with its relay levels, runs
+// buffer6_send and sends it.
+func (w *worker) send() {
+	s := w.srv
+	q := &w.q
+	enc, err := w.pack()
+	if err != nil {
+		s.log.Error(keamsg.DHCP6_PACK_FAIL, err)
+		return
+	}
+	w.enc = enc
+	r := &w.r
+	r.Reset()
+	r.Raw = enc
+	r.IfName, r.IfIndex = q.IfName, q.IfIndex
+	r.Src = netip.AddrPortFrom(q.Dst.Addr(), s.serverPort())
+	if q.Multicast() {
+		r.Src = netip.AddrPortFrom(netip.Addr{}, s.serverPort())
+	}
+	r.Dst = w.replyDst()
+	if s.hooks.CalloutsPresent(hooks.Pkt6Send) || s.hooks.CalloutsPresent(hooks.Buffer6Send) {
+		if r.Decode(enc) != nil {
+			return
+		}
+		for _, p := range []hooks.Point{hooks.Pkt6Send, hooks.Buffer6Send} {
+			if !s.hooks.CalloutsPresent(p) {
+				continue
+			}
+			h := q.CalloutHandle(s.hooks)
+			state := h.ScopedState()
+			hooks.Set(h, "query6", q)
+			hooks.Set(h, "response6", r)
+			if p == hooks.Pkt6Send {
+				hooks.Set(h, "subnet6", subnetConfig(w.subnet))
+			}
+			s.hooks.Call(p, h)
+			status := h.Status()
+			state.Close()
+			if status == hooks.Drop || (p == hooks.Buffer6Send && status == hooks.Skip) {
+				return
+			}
+		}
+	}
+	if err := w.transmit(r); err != nil {
+		s.log.Error(keamsg.DHCP6_PACKET_SEND_FAIL, q.TransactionID, err)
+		return
+	}
+	s.pstats.countSent(w.replyType)
+}
+
+// replyDst is where the reply goes: the relay (port 547 or the relay's
+// source port) or the client (port 546), or -P.
+func (w *worker) replyDst() netip.AddrPort {
+	q := &w.q
+	port := uint16(clientPort6)
+	if len(q.Relays) > 0 {
+		port = serverPort6
+		if sp, ok, err := q.Relays[0].SourcePort(); ok && err == nil && sp != 0 {
+			port = q.Src.Port()
+		}
+	}
+	if w.srv.opts.ClientPort != 0 {
+		port = w.srv.opts.ClientPort
+	}
+	return netip.AddrPortFrom(q.Src.Addr(), port)
+}
+
+// pack encodes the reply: RELAY-REPL levels echoing interface-id, the
+// header, then the options in code order.
+func (w *worker) pack() ([]byte, error) {
+	var b dhcp6.Builder
+	b.Reset(w.enc[:0])
+	for i := range w.q.Relays {
+		b.OpenRelayReply(&w.q.Relays[i], dhcp6.OptInterfaceID)
+	}
+	b.Header(w.replyType, w.q.TransactionID)
+	sortItems(w.items)
+	for _, it := range w.items {
+		b.Raw(w.opt[it.start:it.end])
+	}
+	return b.Finish()
+}
+
+// sortItems orders by code, keeping the order of equal codes (insertion
+// sort: replies have a handful of options).
+func sortItems(a []item) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j].code < a[j-1].code; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
+
+func (w *worker) transmit(r *pkt.Pkt6) error {
+	out := w.out
+	n := copy(out.Payload(), r.Raw)
+	if err := out.SetPayload(n); err != nil {
+		return err
+	}
+	out.IfIndex, out.IfName = r.IfIndex, r.IfName
+	out.Src, out.Dst = r.Src, r.Dst
+	out.Conn = w.conn
+	if s := w.srv; s.sender != nil {
+		return s.sender(out)
+	}
+	return errNoSockets
+}

@@ -1,0 +1,153 @@
+package server6
+
+import (
+	"net/netip"
+	"sort"
+	"sync"
+
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/host"
+	"github.com/nestordhcp/nestor/lease"
+)
+
+// snapshot is a configuration compiled for the packet path, built once per
+// (re)configuration and then only read.
+type snapshot struct {
+	cfg *config.Dhcp6
+	// bySelOrder is the order subnet selection walks: by subnet id.
+	bySelOrder []*subnet6
+	byID       map[uint32]*subnet6
+	hosts      *host.ConfigStore6
+	hostOpts   sync.Map // *host.Host6 -> *optSet
+	hostIDs    []host.IdentifierType
+	global     *optSet
+	classes    []*class6
+	byName     map[string]*class6
+	duid       []byte
+}
+
+type subnet6 struct {
+	cfg      *config.Subnet6
+	id       uint32
+	prefix   netip.Prefix
+	iface    string
+	ifaceID  string
+	relay    []netip.Addr
+	guard    string
+	netGuard string
+	// opts are the subnet's own options, netOpts its shared network's.
+	opts, netOpts *optSet
+	pools         []*pool6
+}
+
+type pool6 struct {
+	t     lease.Type
+	pfx   netip.Prefix // pd-pool prefix (TypePD)
+	first netip.Addr   // address range (TypeNA)
+	last  netip.Addr
+	dlen  int
+	opts  *optSet
+}
+
+type class6 struct {
+	cfg  *config.ClientClass6
+	name string
+	opts *optSet
+}
+
+// contains reports whether the pool holds the address or prefix.
+func (p *pool6) contains(t lease.Type, pr netip.Prefix) bool {
+	if p.t != t {
+		return false
+	}
+	if t == lease.TypePD {
+		return pr.Bits() == p.dlen && p.pfx.Contains(pr.Addr())
+	}
+	a := pr.Addr()
+	return a.Compare(p.first) >= 0 && a.Compare(p.last) <= 0
+}
+
+func (s *subnet6) pool(t lease.Type, pr netip.Prefix) *pool6 {
+	for _, p := range s.pools {
+		if p.contains(t, pr) {
+			return p
+		}
+	}
+	return nil
+}
+
+// admits reports whether a query in classes may use the subnet.
+func (s *subnet6) admits(has func(string) bool) bool {
+	if s.netGuard != "" && !has(s.netGuard) {
+		return false
+	}
+	return s.guard == "" || has(s.guard)
+}
+
+// inRange reports whether addr is in the subnet's prefix.
+func (s *subnet6) inRange(a netip.Addr) bool { return s.prefix.Contains(a) }
+
+func compile(cfg *config.Dhcp6) (*snapshot, error) {
+	s := &snapshot{
+		cfg:    cfg,
+		byID:   make(map[uint32]*subnet6, len(cfg.AllSubnets)),
+		global: newOptSet(cfg.Scope.OptionData),
+		byName: map[string]*class6{},
+	}
+	ids, err := host.ParseIdentifiers6(cfg.HostReservationIdentifiers.V)
+	if err != nil {
+		return nil, err
+	}
+	s.hostIDs = ids
+	for _, cc := range cfg.ClientClasses {
+		c := &class6{cfg: cc, name: cc.Name, opts: newOptSet(cc.OptionData)}
+		s.classes = append(s.classes, c)
+		s.byName[c.name] = c
+	}
+	netOpts := map[*config.SharedNetwork6]*optSet{}
+	for _, n := range cfg.SharedNetworks {
+		netOpts[n] = newOptSet(n.OptionData)
+	}
+	for _, cs := range cfg.AllSubnets {
+		sn := &subnet6{
+			cfg: cs, id: cs.ID, prefix: cs.Prefix.Masked(),
+			iface: cs.Eff.Interface, ifaceID: cs.Eff.InterfaceID,
+			guard: cs.ClientClass.V, opts: newOptSet(cs.OptionData),
+		}
+		if cs.Network != nil {
+			sn.netOpts = netOpts[cs.Network]
+			sn.netGuard = cs.Network.ClientClass.V
+		}
+		for _, r := range cs.Eff.Relay {
+			if a, err := netip.ParseAddr(r); err == nil {
+				sn.relay = append(sn.relay, a)
+			}
+		}
+		for _, p := range cs.Pools {
+			sn.pools = append(sn.pools, &pool6{t: lease.TypeNA, first: p.First, last: p.Last, opts: newOptSet(p.OptionData)})
+		}
+		for _, p := range cs.PDPools {
+			sn.pools = append(sn.pools, &pool6{t: lease.TypePD, pfx: p.Prefix.Masked(), dlen: p.DelegatedLen, opts: newOptSet(p.OptionData)})
+		}
+		s.bySelOrder = append(s.bySelOrder, sn)
+		s.byID[sn.id] = sn
+	}
+	sort.Slice(s.bySelOrder, func(i, j int) bool { return s.bySelOrder[i].id < s.bySelOrder[j].id })
+	hs, err := host.FromConfig6(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.hosts = hs
+	return s, nil
+}
+
+// hostOptSet returns the compiled options of a reservation, compiled on
+// first use.
+func (s *snapshot) hostOptSet(h *host.Host6) *optSet {
+	if v, ok := s.hostOpts.Load(h); ok {
+		return v.(*optSet)
+	}
+	o := newOptSet(h.Options)
+	s.hostOpts.Store(h, o)
+	return o
+}

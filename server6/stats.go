@@ -1,0 +1,52 @@
+package server6
+
+import (
+	"github.com/nestordhcp/nestor/dhcp6"
+	"github.com/nestordhcp/nestor/stats"
+)
+
+// pktStats are the handles of Kea's global pkt6-* statistics.
+type pktStats struct {
+	received, parseFailed, receiveDrop, sent *stats.Counter
+	// byType counts received messages by type; index 0 is
+	// pkt6-unknown-received.
+	byType                   [14]*stats.Counter
+	advertiseSent, replySent *stats.Counter
+}
+
+var recvNames = [14]string{"unknown", "solicit", "", "request", "confirm", "renew", "rebind", "", "release", "decline", "", "infrequest", "", ""}
+
+func newPktStats(r *stats.Registry) *pktStats {
+	s := &pktStats{
+		received:      r.Counter("pkt6-received"),
+		parseFailed:   r.Counter("pkt6-parse-failed"),
+		receiveDrop:   r.Counter("pkt6-receive-drop"),
+		sent:          r.Counter("pkt6-sent"),
+		advertiseSent: r.Counter("pkt6-advertise-sent"),
+		replySent:     r.Counter("pkt6-reply-sent"),
+	}
+	for i, n := range recvNames {
+		if n != "" {
+			s.byType[i] = r.Counter("pkt6-" + n + "-received")
+		}
+	}
+	return s
+}
+
+func (s *pktStats) countReceived(t dhcp6.MessageType) {
+	if int(t) < len(s.byType) && s.byType[t] != nil {
+		s.byType[t].Inc()
+		return
+	}
+	s.byType[0].Inc()
+}
+
+func (s *pktStats) countSent(t dhcp6.MessageType) {
+	s.sent.Inc()
+	switch t {
+	case dhcp6.MsgAdvertise:
+		s.advertiseSent.Inc()
+	case dhcp6.MsgReply:
+		s.replySent.Inc()
+	}
+}
