@@ -4,5 +4,6 @@ package nestorcmd
 // under its Kea file name; a custom binary (nestor build) adds its own.
 import (
 	_ "github.com/nestordhcp/nestor/hooks/leasecmds"
+	_ "github.com/nestordhcp/nestor/hooks/runscript"
 	_ "github.com/nestordhcp/nestor/hooks/statcmds"
 )

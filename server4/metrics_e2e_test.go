@@ -100,7 +100,7 @@ func TestPrometheusScrape(t *testing.T) {
 			want := samples[0].([]any)[0].(float64)
 			base, subnet := name, ""
 			if strings.HasPrefix(name, "subnet[") {
-				subnet = name[len("subnet[") : strings.IndexByte(name, ']')]
+				subnet = name[len("subnet["):strings.IndexByte(name, ']')]
 				base = name[strings.IndexByte(name, '.')+1:]
 			}
 			metric := "kea_dhcp4_" + strings.ReplaceAll(base, "-", "_")
