@@ -58,13 +58,12 @@ type engine6Config struct {
 }
 
 type subnet6Info struct {
-	s        *config.Subnet6
-	na, pd   []*pool6
-	nextNA   atomic.Int32
-	nextPD   atomic.Int32
-	capNA    *big.Int
-	capPD    *big.Int
-	poolByID map[*pool6]uint32
+	s      *config.Subnet6
+	na, pd []*pool6
+	nextNA atomic.Int32
+	nextPD atomic.Int32
+	capNA  *big.Int
+	capPD  *big.Int
 }
 
 // pool6Key names a pool by its range: first address (or prefix) and last.

@@ -13,6 +13,7 @@ import (
 	"github.com/nestordhcp/nestor/internal/version"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/klog/keamsg"
+	"github.com/nestordhcp/nestor/stats"
 )
 
 // Run is "kea-dhcp4 -c FILE": it loads the configuration, takes the PID
@@ -63,8 +64,8 @@ func Run(args cli.DaemonArgs, stdout, stderr io.Writer) int {
 		s.Close()
 		return 1
 	}
-	if ms, _, err := s.serveMetrics(); err != nil {
-		fmt.Fprintf(stderr, "kea-dhcp4: Fatal error during start up: %s: %v\n", MetricsEnv, err)
+	if ms, err := s.stats.ListenMetricsFromEnv(metricsNamespace, s.slog); err != nil {
+		fmt.Fprintf(stderr, "kea-dhcp4: Fatal error during start up: %s: %v\n", stats.MetricsEnv, err)
 		s.Close()
 		return 1
 	} else if ms != nil {

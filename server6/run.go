@@ -13,6 +13,7 @@ import (
 	"github.com/nestordhcp/nestor/internal/version"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/klog/keamsg"
+	"github.com/nestordhcp/nestor/stats"
 )
 
 // Run is "kea-dhcp6 -c FILE": it loads the configuration, takes the PID
@@ -62,6 +63,13 @@ func Run(args cli.DaemonArgs, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kea-dhcp6: Fatal error during start up: %v\n", err)
 		s.Close()
 		return 1
+	}
+	if ms, err := s.stats.ListenMetricsFromEnv(metricsNamespace, s.slog); err != nil {
+		fmt.Fprintf(stderr, "kea-dhcp6: Fatal error during start up: %s: %v\n", stats.MetricsEnv, err)
+		s.Close()
+		return 1
+	} else if ms != nil {
+		defer ms.Close()
 	}
 	log.Info(keamsg.DHCP6_STARTED, version.Version)
 	exit := 0

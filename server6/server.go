@@ -3,7 +3,6 @@ package server6
 import (
 	"errors"
 	"log/slog"
-	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,7 +74,6 @@ type Server struct {
 	disp     *netio.Dispatcher
 	detector netio.Detector
 	sender   func(*netio.Packet) error
-	unicast  atomic.Pointer[map[netip.Addr]bool]
 
 	workers sync.Pool
 
