@@ -11,6 +11,7 @@
 #   NESTOR_BIN   a built nestor binary (default: built from this checkout)
 #   STEP_SECS    seconds per search step (default 3; preload uses 2)
 #   CPU_SECS     seconds of the fixed-rate run (default 5)
+#   FIXED_REPEATS fixed-rate runs per server; the median is reported (default 3)
 #   MAX_RATE     search cap in offered exchanges/s (default 32000)
 #   KEA_MODES    Kea threading modes to try on the first scenario ("st mt")
 #   PRELOAD_N    leases preloaded in the preload scenario (default 100000)
@@ -34,6 +35,7 @@ SRV4=198.51.100.1 CLI4=198.51.100.2
 SRV_CORE=1 CLI_CORE=0
 STEP_SECS=${STEP_SECS:-3}
 CPU_SECS=${CPU_SECS:-5}
+FIXED_REPEATS=${FIXED_REPEATS:-3}
 MAX_RATE=${MAX_RATE:-32000}
 KEA_MODES=${KEA_MODES:-"st mt"}
 PRELOAD_N=${PRELOAD_N:-100000}
@@ -116,12 +118,12 @@ EOF
 # make_preload N FILE — N active leases in Kea 2.2's memfile CSV format,
 # addresses from 198.18.0.1 upward, MACs 0a:00:xx:xx:xx (not perfdhcp's).
 make_preload() {
-    local exp=$(( $(date +%s) + 86400 ))
-    awk -v n="$1" -v exp="$exp" 'BEGIN {
+    local until=$(( $(date +%s) + 86400 ))
+    awk -v n="$1" -v until="$until" 'BEGIN {
         print "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context"
         for (i = 1; i <= n; i++) {
             a = i; o4 = a % 256; a = int(a / 256); o3 = a % 256; a = int(a / 256)
-            printf "198.%d.%d.%d,0a:00:00:%02x:%02x:%02x,,86400,%d,1,0,0,,0,\n", 18 + a, o3, o4, int(i / 65536) % 256, int(i / 256) % 256, i % 256, exp
+            printf "198.%d.%d.%d,0a:00:00:%02x:%02x:%02x,,86400,%d,1,0,0,,0,\n", 18 + a, o3, o4, int(i / 65536) % 256, int(i / 256) % 256, i % 256, until
         }
     }' > "$2"
 }
@@ -142,7 +144,8 @@ start_server() {
     local i
     for i in $(seq 600); do
         kill -0 "$SPID" 2>/dev/null || { echo "server $srv exited at start:"; cat "$TMP/server.log"; SPID=""; return 1; }
-        ip netns exec "$NS_SRV" ss -Hulnp "sport = :67" 2>/dev/null | grep -q "pid=$SPID," && return 0
+        # bound: let start-up work finish before the CPU counters are read
+        ip netns exec "$NS_SRV" ss -Hulnp "sport = :67" 2>/dev/null | grep -q "pid=$SPID," && { sleep 0.5; return 0; }
         sleep 0.1
     done
     echo "server $srv did not bind port 67 in 60 s"; stop_server; return 1
@@ -189,13 +192,17 @@ run_once() {
     local srv=$1 mode=$2 scen=$3 rate=$4 secs=$5 tag=$6
     local name="$scen-$srv-$mode-$tag-r$rate"
     local raw="$OUT/raw/$name.txt"
-    R_PASS=0 R_LOSS=100 R_SENTOK=0 R_DONE=0 R_CPU=0 R_AVG=0 R_MAX=0 R_HWM=0
+    R_PASS=0 R_LOSS=100 R_SENTOK=0 R_DONE=0 R_CPU=0 R_GEN=0 R_AVG=0 R_MAX=0 R_HWM=0
     start_server "$srv" "$mode" "$scen" || return 1
     local c0 c1
     c0=$(cpu_ticks "$SPID")
+    # perfdhcp's own CPU seconds (user+system) tell whether the generator
+    # was saturated: near secs on its single core means it was the limit.
+    local TIMEFORMAT='%U %S'
     # shellcheck disable=SC2046
-    timeout $(( secs + 20 )) ip netns exec "$NS_CLI" taskset -c $CLI_CORE \
-        perfdhcp -4 -l "$IF_CLI" -p "$secs" -W 200000 $(perf_args "$scen" "$rate") "$SRV4" >"$raw" 2>&1
+    { time timeout $(( secs + 20 )) ip netns exec "$NS_CLI" taskset -c $CLI_CORE \
+        perfdhcp -4 -l "$IF_CLI" -p "$secs" -W 200000 $(perf_args "$scen" "$rate") "$SRV4" >"$raw" 2>&1 ; } 2>"$TMP/gentime"
+    R_GEN=$(awk '{printf "%.2f", $1 + $2}' "$TMP/gentime")
     c1=$(cpu_ticks "$SPID")
     R_HWM=$(vm_hwm "$SPID")
     stop_server
@@ -213,10 +220,10 @@ run_once() {
     # exchange latency: DISCOVER-OFFER + REQUEST-ACK averages; max of the maxima
     R_AVG=$(awk -v a="${p[6]}" -v b="${p[8]}" 'BEGIN { printf "%.3f", a + b }')
     R_MAX=$(awk -v a="${p[7]}" -v b="${p[9]}" -v c="${p[11]}" 'BEGIN { m = a; if (b > m) m = b; if (c > m) m = c; printf "%.3f", m }')
-    echo "$scen,$srv,$mode,$tag,$rate,$secs,$dos,$R_DONE,$R_LOSS,$R_SENTOK,$R_PASS,$R_CPU,$R_AVG,$R_MAX,$R_HWM" >>"$OUT/steps.csv"
-    printf '  %-7s %-6s %-2s %-6s rate %6d: sent %7d done %7d loss %6s%% sender-ok %d -> %s  cpu %ss\n' \
+    echo "$scen,$srv,$mode,$tag,$rate,$secs,$dos,$R_DONE,$R_LOSS,$R_SENTOK,$R_PASS,$R_CPU,$R_GEN,$R_AVG,$R_MAX,$R_HWM" >>"$OUT/steps.csv"
+    printf '  %-7s %-6s %-2s %-6s rate %6d: sent %7d done %7d loss %6s%% sender-ok %d -> %s  cpu %ss perfdhcp cpu %ss\n' \
         "$scen" "$srv" "$mode" "$tag" "$rate" "$dos" "$R_DONE" "$R_LOSS" "$R_SENTOK" \
-        "$([ "$R_PASS" = 1 ] && echo pass || echo FAIL)" "$R_CPU"
+        "$([ "$R_PASS" = 1 ] && echo pass || echo FAIL)" "$R_CPU" "$R_GEN"
 }
 
 # search SERVER MODE SCEN SECS — doubling from 1000 up to MAX_RATE, then
@@ -253,10 +260,11 @@ search() {
     echo "pinning: server on core $SRV_CORE, perfdhcp on core $CLI_CORE (taskset)"
     echo "step: ${STEP_SECS}s (preload 2s), fixed-rate run ${CPU_SECS}s, loss limit ${LOSS_MAX}%"
 } | tee "$OUT/machine.txt"
-echo "scenario,server,mode,tag,rate,secs,discover_sent,done,loss_pct,sender_ok,pass,cpu_s,avg_ms,max_ms,vmhwm_kb" >"$OUT/steps.csv"
+echo "scenario,server,mode,tag,rate,secs,discover_sent,done,loss_pct,sender_ok,pass,cpu_s,perfdhcp_cpu_s,avg_ms,max_ms,vmhwm_kb" >"$OUT/steps.csv"
 
 if echo " $SCENARIOS " | grep -q " preload "; then
     make_preload "$PRELOAD_N" "$TMP/preload.csv"
+    [ "$(wc -l <"$TMP/preload.csv")" -gt "$PRELOAD_N" ] || { echo "preload file not written"; exit 1; }
     echo "preload file: $PRELOAD_N leases, $(wc -c <"$TMP/preload.csv") bytes"
 fi
 
@@ -267,25 +275,22 @@ for scen in $SCENARIOS; do
     secs=$STEP_SECS
     [ "$scen" = preload ] && secs=2
     declare -A MAXR=() GEN=()
-    modes="st"
-    if [ -z "$KEA_BEST" ]; then modes=$KEA_MODES; fi
+    # Kea's threading mode is chosen per scenario: every mode in KEA_MODES is
+    # searched and the one with the highest max rate is kept.
+    KEA_BEST=""
+    modes=$KEA_MODES
     for mode in $modes; do
         echo "== $scen kea ($mode): search"
         search kea "$mode" "$scen" "$secs" || exit 1
         MAXR[kea-$mode]=$S_MAX GEN[kea-$mode]=$S_GEN
     done
     if [ -z "$KEA_BEST" ]; then
-        KEA_BEST=st
+        best=""
         for mode in $modes; do
-            [ "${MAXR[kea-$mode]}" -gt "${MAXR[kea-$KEA_BEST]}" ] && KEA_BEST=$mode
+            if [ -z "$best" ] || [ "${MAXR[kea-$mode]}" -gt "${MAXR[kea-$best]}" ]; then best=$mode; fi
         done
-        echo "Kea threading chosen: $KEA_BEST ($(for m in $modes; do printf '%s=%s ' "$m" "${MAXR[kea-$m]}"; done))" | tee -a "$OUT/machine.txt"
-    else
-        if [ "$KEA_BEST" != st ]; then
-            echo "== $scen kea ($KEA_BEST): search"
-            search kea "$KEA_BEST" "$scen" "$secs" || exit 1
-            MAXR[kea-$KEA_BEST]=$S_MAX GEN[kea-$KEA_BEST]=$S_GEN
-        fi
+        KEA_BEST=$best
+        echo "Kea threading chosen on $scen: $KEA_BEST ($(for m in $modes; do printf '%s=%s ' "$m" "${MAXR[kea-$m]}"; done))" | tee -a "$OUT/machine.txt"
     fi
     echo "== $scen nestor: search"
     search nestor st "$scen" "$secs" || exit 1
@@ -295,13 +300,22 @@ for scen in $SCENARIOS; do
     [ "${MAXR[kea-$KEA_BEST]}" -lt "$lowmax" ] && lowmax=${MAXR[kea-$KEA_BEST]}
     fixed=$(( lowmax / 2 / 100 * 100 ))
     [ "$fixed" -lt 500 ] && fixed=500
-    for sm in "kea $KEA_BEST" "nestor st"; do
-        set -- $sm
-        echo "== $scen $1: fixed rate $fixed/s for ${CPU_SECS}s"
-        run_once "$1" "$2" "$scen" "$fixed" "$CPU_SECS" fixed || exit 1
-        cpuus=$(awk -v c="$R_CPU" -v d="$R_DONE" 'BEGIN { if (d == 0) print "n/a"; else printf "%.1f", 1e6 * c / d }')
-        gen=""; [ "${GEN[$1-$2]}" = 1 ] && gen="*"
-        echo "$scen $1($2) ${MAXR[$1-$2]}$gen $fixed $R_AVG $R_MAX $cpuus $R_HWM $R_LOSS" >>"$TMP/rows"
+    # FIXED_REPEATS runs per server, alternating servers; the row keeps the
+    # run with the median CPU per exchange.
+    : >"$TMP/fixed"
+    for rep in $(seq "$FIXED_REPEATS"); do
+        for sm in "kea $KEA_BEST" "nestor st"; do
+            set -- $sm
+            echo "== $scen $1: fixed rate $fixed/s for ${CPU_SECS}s (run $rep)"
+            run_once "$1" "$2" "$scen" "$fixed" "$CPU_SECS" fixed$rep || exit 1
+            cpuus=$(awk -v c="$R_CPU" -v d="$R_DONE" 'BEGIN { if (d == 0) print "n/a"; else printf "%.1f", 1e6 * c / d }')
+            gen=""; [ "${GEN[$1-$2]}" = 1 ] && gen="*"
+            echo "$scen $1($2) ${MAXR[$1-$2]}$gen $fixed $R_AVG $R_MAX $cpuus $R_HWM $R_LOSS" >>"$TMP/fixed"
+        done
+    done
+    for s in "kea($KEA_BEST)" "nestor(st)"; do
+        awk -v s="$s" '$2 == s' "$TMP/fixed" | sort -g -k7 | awk -v m=$(( (FIXED_REPEATS + 1) / 2 )) 'NR == m' >>"$TMP/rows"
+        echo "   $s cpu us/exchange per run: $(awk -v s="$s" '$2 == s {printf "%s ", $7}' "$TMP/fixed")" | tee -a "$OUT/machine.txt"
     done
     unset MAXR GEN
     echo "elapsed: $(( $(date +%s) - T_START ))s"
