@@ -220,6 +220,16 @@ func TestE2EUdhcpcReservationAndClass(t *testing.T) {
 	// SIGUSR1 makes udhcpc renew.
 	u.Signal(syscall.SIGUSR1)
 	waitFile(t, e.hook, `argv='renew'[^\n]*\n(?:\S+=.*\n)*subnet=`, 10*time.Second)
+	// The hook logs before it re-adds the address; udhcpc binds to that
+	// address to send its RELEASE, so wait until it is back.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if strings.Contains(e.p.Client.Run("ip", "-4", "addr", "show", "dev", e.p.ClientIface), "198.51.100.20/") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the renewed address never came back on the client interface")
+		}
+	}
 	// SIGTERM with -R releases.
 	u.Stop()
 	deadline := time.Now().Add(5 * time.Second)
