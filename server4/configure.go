@@ -80,7 +80,7 @@ func (s *Server) configure(cfg *config.Dhcp4) error {
 		return err
 	}
 	s.stats.SetDefaultLimits(cfg.StatisticDefaultSampleCount.Or(config.DefaultStatSampleCount), time.Duration(cfg.StatisticDefaultSampleAge.V)*time.Second)
-	if err := s.ctl.apply(s, cfg); err != nil {
+	if err := s.ctl.Apply(cfg.ControlSocket, cfg.ControlSockets); err != nil {
 		return err
 	}
 	if err := s.startPackets(cfg); err != nil {
@@ -264,7 +264,7 @@ func (s *Server) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stopPackets()
-	s.ctl.close()
+	s.ctl.Close()
 	s.hooks.UnloadLibraries()
 	if s.engine != nil {
 		s.engine.Close()

@@ -3,6 +3,7 @@ package server4
 import (
 	"errors"
 	"fmt"
+	"github.com/nestordhcp/nestor/internal/daemon"
 	"io"
 	"os"
 	"os/signal"
@@ -38,9 +39,9 @@ func Run(args cli.DaemonArgs, stdout, stderr io.Writer) int {
 		log.Fatal(keamsg.DHCP4_INIT_FAIL, reason)
 		return 1
 	}
-	pidPath := pidFilePath(args.ConfigFile)
-	if err := writePIDFile(pidPath); err != nil {
-		if errors.Is(err, errAlreadyRunning) {
+	pidPath := daemon.PIDFilePath(args.ConfigFile, "kea-dhcp4")
+	if err := daemon.WritePIDFile(pidPath); err != nil {
+		if errors.Is(err, daemon.ErrAlreadyRunning) {
 			log.Fatal(keamsg.DHCP4_ALREADY_RUNNING, "kea-dhcp4", err)
 		} else {
 			log.Fatal(keamsg.DHCP4_INIT_FAIL, err)

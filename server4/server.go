@@ -3,6 +3,7 @@ package server4
 import (
 	"errors"
 	"fmt"
+	"github.com/nestordhcp/nestor/internal/daemon"
 	"log/slog"
 	"net/netip"
 	"strings"
@@ -83,7 +84,7 @@ type Server struct {
 
 	disabled   disabledState
 	mu         sync.Mutex // configuration changes and lifecycle
-	ctl        controlSockets
+	ctl        daemon.ControlSockets
 	started    time.Time
 	reloaded   time.Time
 	stopping   chan int
@@ -108,6 +109,8 @@ func New(o Options) *Server {
 		s.stats.Counter(n)
 	}
 	s.cmds = ctrl.NewManager(s.slog)
+	s.ctl = daemon.ControlSockets{Commands: s.cmds, Metrics: s.stats.PrometheusHandler(metricsNamespace),
+		Defaults: ctrl.Dhcp4Defaults, Log: s.slog}
 	s.cmds.SetHookDispatcher(s.hooks)
 	s.registerCommands()
 	s.workers.New = func() any { return newWorker(s) }

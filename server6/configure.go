@@ -74,7 +74,7 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 	if err := s.setSubnetStats(cfg); err != nil {
 		return err
 	}
-	if err := s.ctl.apply(s, cfg); err != nil {
+	if err := s.ctl.Apply(cfg.ControlSocket, cfg.ControlSockets); err != nil {
 		return err
 	}
 	if err := s.startPackets(cfg); err != nil {
@@ -248,7 +248,7 @@ func (s *Server) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stopPackets()
-	s.ctl.close()
+	s.ctl.Close()
 	s.hooks.UnloadLibraries()
 	if s.mstore != nil {
 		return s.mstore.Close()

@@ -2,6 +2,7 @@ package server6
 
 import (
 	"errors"
+	"github.com/nestordhcp/nestor/internal/daemon"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -79,7 +80,7 @@ type Server struct {
 
 	disabled atomic.Bool
 	mu       sync.Mutex
-	ctl      controlSockets
+	ctl      daemon.ControlSockets
 	started  time.Time
 	reloaded time.Time
 	stopping chan int
@@ -103,6 +104,8 @@ func New(o Options) *Server {
 		s.stats.Counter(n)
 	}
 	s.cmds = ctrl.NewManager(s.slog)
+	s.ctl = daemon.ControlSockets{Commands: s.cmds, Metrics: s.stats.PrometheusHandler(metricsNamespace),
+		Defaults: ctrl.Dhcp6Defaults, Log: s.slog}
 	s.cmds.SetHookDispatcher(s.hooks)
 	s.registerCommands()
 	s.workers.New = func() any { return newWorker(s) }

@@ -1,29 +1,39 @@
-package server4
+package daemon
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
 
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/ctrl"
 )
 
-// controlSockets are the open control sockets, keyed by their
+// ControlSockets are a daemon's open control sockets, keyed by their
 // configuration so that a reconfiguration keeps a socket that did not
 // change (a config-set arriving over it must be answered on it).
-type controlSockets struct {
+type ControlSockets struct {
+	// Commands answers the commands arriving on every socket.
+	Commands *ctrl.Manager
+	// Metrics, when set, answers GET /metrics on http/https sockets.
+	Metrics http.Handler
+	// Defaults are the daemon's http socket defaults (address, realm).
+	Defaults ctrl.DaemonDefaults
+	Log      *slog.Logger
+
 	open map[string]io.Closer
 }
 
-// socketEntries lists the control sockets of a configuration as JSON
-// entries with their keys.
-func socketEntries(cfg *config.Dhcp4) ([]json.RawMessage, error) {
+// socketEntries lists control sockets (the "control-socket" map, nil when
+// absent, then the "control-sockets" list) as JSON entries with their keys.
+func socketEntries(single *config.ControlSocket, multi []*config.ControlSocket) ([]json.RawMessage, error) {
 	var list []*config.ControlSocket
-	if cfg.ControlSocket != nil {
-		list = append(list, cfg.ControlSocket)
+	if single != nil {
+		list = append(list, single)
 	}
-	list = append(list, cfg.ControlSockets...)
+	list = append(list, multi...)
 	var out []json.RawMessage
 	for _, c := range list {
 		n := config.NewMap()
@@ -45,10 +55,10 @@ func socketEntries(cfg *config.Dhcp4) ([]json.RawMessage, error) {
 	return out, nil
 }
 
-// apply opens the sockets of cfg that are not open yet and closes those
-// cfg no longer has.
-func (c *controlSockets) apply(s *Server, cfg *config.Dhcp4) error {
-	entries, err := socketEntries(cfg)
+// Apply opens the configured sockets that are not open yet and closes
+// those the configuration no longer has.
+func (c *ControlSockets) Apply(single *config.ControlSocket, multi []*config.ControlSocket) error {
+	entries, err := socketEntries(single, multi)
 	if err != nil {
 		return err
 	}
@@ -69,7 +79,7 @@ func (c *controlSockets) apply(s *Server, cfg *config.Dhcp4) error {
 		if _, ok := c.open[k]; ok {
 			continue
 		}
-		l, err := listen(s, e)
+		l, err := c.listen(e)
 		if err != nil {
 			return err
 		}
@@ -78,7 +88,7 @@ func (c *controlSockets) apply(s *Server, cfg *config.Dhcp4) error {
 	return nil
 }
 
-func listen(s *Server, entry json.RawMessage) (io.Closer, error) {
+func (c *ControlSockets) listen(entry json.RawMessage) (io.Closer, error) {
 	var head struct {
 		Type string `json:"socket-type"`
 		Name string `json:"socket-name"`
@@ -88,14 +98,14 @@ func listen(s *Server, entry json.RawMessage) (io.Closer, error) {
 	}
 	switch head.Type {
 	case "unix":
-		return ctrl.ListenUnix(head.Name, s.cmds, ctrl.UnixOptions{Logger: s.slog})
+		return ctrl.ListenUnix(head.Name, c.Commands, ctrl.UnixOptions{Logger: c.Log})
 	case "http", "https":
-		hc, err := ctrl.ParseHTTPConfig(stripKeys(entry, "socket-name"), ctrl.Dhcp4Defaults)
+		hc, err := ctrl.ParseHTTPConfig(stripKeys(entry, "socket-name"), c.Defaults)
 		if err != nil {
 			return nil, err
 		}
-		hc.Metrics = s.stats.PrometheusHandler(metricsNamespace)
-		return ctrl.ListenHTTP(hc, s.cmds, s.slog)
+		hc.Metrics = c.Metrics
+		return ctrl.ListenHTTP(hc, c.Commands, c.Log)
 	}
 	return nil, fmt.Errorf("unsupported control socket type %q", head.Type)
 }
@@ -117,7 +127,8 @@ func stripKeys(entry json.RawMessage, keys ...string) json.RawMessage {
 	return b
 }
 
-func (c *controlSockets) close() {
+// Close closes every open socket.
+func (c *ControlSockets) Close() {
 	for k, l := range c.open {
 		l.Close()
 		delete(c.open, k)

@@ -1,4 +1,6 @@
-package server4
+// Package daemon holds what Kea's daemons share around their main work:
+// the PID file and the set of control sockets of a configuration.
+package daemon
 
 import (
 	"errors"
@@ -14,9 +16,10 @@ import (
 // Debian's Kea runs in /run/kea.
 const DefaultPIDDir = "/run/kea"
 
-// pidFilePath is Kea's PID file name: [dir]/[config base name without
-// extension].kea-dhcp4.pid.
-func pidFilePath(configFile string) string {
+// PIDFilePath is Kea's PID file name for program (kea-dhcp4, kea-dhcp6,
+// kea-ctrl-agent, ...): [KEA_PIDFILE_DIR or DefaultPIDDir]/[config base
+// name without extension].[program].pid.
+func PIDFilePath(configFile, program string) string {
 	dir := os.Getenv("KEA_PIDFILE_DIR")
 	if dir == "" {
 		dir = DefaultPIDDir
@@ -25,20 +28,20 @@ func pidFilePath(configFile string) string {
 	if ext := filepath.Ext(base); ext != "" {
 		base = strings.TrimSuffix(base, ext)
 	}
-	return filepath.Join(dir, base+".kea-dhcp4.pid")
+	return filepath.Join(dir, base+"."+program+".pid")
 }
 
-// errAlreadyRunning is returned by writePIDFile when a live process holds
+// ErrAlreadyRunning is returned by WritePIDFile when a live process holds
 // the PID file.
-var errAlreadyRunning = errors.New("already running")
+var ErrAlreadyRunning = errors.New("already running")
 
-// writePIDFile creates the PID file, refusing when the PID it holds is a
+// WritePIDFile creates the PID file, refusing when the PID it holds is a
 // live process (Kea's PIDFile::check).
-func writePIDFile(path string) error {
+func WritePIDFile(path string) error {
 	if b, err := os.ReadFile(path); err == nil {
 		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 && pid != os.Getpid() {
 			if syscall.Kill(pid, 0) == nil || errors.Is(syscall.Kill(pid, 0), syscall.EPERM) {
-				return fmt.Errorf("%w: PID %d in %s", errAlreadyRunning, pid, path)
+				return fmt.Errorf("%w: PID %d in %s", ErrAlreadyRunning, pid, path)
 			}
 		}
 	}
