@@ -157,13 +157,26 @@ func (c *Conn) Do(op func(retry bool) error) error {
 		}
 		// Dead connections in the pool each fail once; a working ping
 		// says the server is there and another attempt may pass.
-		if attempt <= c.cfg.poolSize() && c.ping() == nil {
+		if attempt <= c.cfg.poolSize() && c.pingPool() == nil {
 			retry = true
 			continue
 		}
 		c.lost(err)
 		return fmt.Errorf("%s: %w: %v", c.d.Name, ErrUnavailable, err)
 	}
+}
+
+// pingPool pings until a connection answers or every pooled connection
+// (which may each have been killed) was tried: a ping on a dead pooled
+// connection fails, and the pool drops that connection.
+func (c *Conn) pingPool() error {
+	var err error
+	for range c.cfg.poolSize() + 1 {
+		if err = c.ping(); err == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 func (c *Conn) ping() error {
