@@ -13,6 +13,7 @@ import (
 // Kea's status messages.
 const (
 	msgNoSubnet    = "Server could not select subnet for this client"
+	msgNoSubnetPD  = "Sorry, no subnet available."
 	msgNoAddrs     = "Sorry, no address could be assigned at this time."
 	msgNoPrefixes  = "Sorry, no prefixes could be assigned at this time."
 	msgNoBindingNA = "Sorry, no known leases for this duid/iaid."
@@ -121,6 +122,8 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 			if t == lease.TypePD {
 				noneMsg = msgNoBindingPD
 			}
+		} else if t == lease.TypePD {
+			noneMsg = msgNoSubnetPD
 		} else {
 			noneMsg = msgNoSubnet
 		}
@@ -350,7 +353,7 @@ func (w *worker) processConfirm() bool {
 		return false
 	}
 	var addrs int
-	onLink := true
+	var offLink netip.Addr
 	w.forEachIA(func(t lease.Type, _ dhcp6.OptionCode, ia dhcp6.IA) {
 		if t != lease.TypeNA {
 			return
@@ -366,8 +369,8 @@ func (w *worker) processConfirm() bool {
 				continue
 			}
 			addrs++
-			if w.subnet == nil || !w.subnet.inRange(a.Addr) {
-				onLink = false
+			if !offLink.IsValid() && (w.subnet == nil || !w.subnet.inRange(a.Addr)) {
+				offLink = a.Addr
 			}
 		}
 	})
@@ -375,10 +378,11 @@ func (w *worker) processConfirm() bool {
 		return false
 	}
 	w.startReply(dhcp6.MsgReply)
-	if onLink {
-		w.addTopStatus(dhcp6.StatusSuccess, "All addresses are on-link.")
+	// Kea names the first address found off-link.
+	if offLink.IsValid() {
+		w.addTopStatus(dhcp6.StatusNotOnLink, "Address "+offLink.String()+" is not on link.")
 	} else {
-		w.addTopStatus(dhcp6.StatusNotOnLink, "Some of the addresses are not on link.")
+		w.addTopStatus(dhcp6.StatusSuccess, "All addresses are on-link")
 	}
 	w.appendOptions()
 	return true

@@ -138,11 +138,13 @@ func TestDeclineConfirmInfoRequest(t *testing.T) {
 		name  string
 		addrs []netip.Addr
 		want  dhcp6.StatusCode
+		msg   string // Kea 2.2's text
 		reply bool
 	}{
-		{"on-link", []netip.Addr{netip.MustParseAddr("2001:db8:1::5")}, dhcp6.StatusSuccess, true},
-		{"off-link", []netip.Addr{netip.MustParseAddr("2001:db8:1::5"), netip.MustParseAddr("2001:db8:5::5")}, dhcp6.StatusNotOnLink, true},
-		{"no addresses", nil, 0, false},
+		{"on-link", []netip.Addr{netip.MustParseAddr("2001:db8:1::5")}, dhcp6.StatusSuccess, "All addresses are on-link", true},
+		{"off-link", []netip.Addr{netip.MustParseAddr("2001:db8:1::5"), netip.MustParseAddr("2001:db8:5::5"), netip.MustParseAddr("2001:db8:6::6")},
+			dhcp6.StatusNotOnLink, "Address 2001:db8:5::5 is not on link.", true},
+		{"no addresses", nil, 0, "", false},
 	}
 	for _, tt := range tests {
 		rep := h.query(dhcp6.MsgConfirm, client{duid: duid(4), na: []uint32{1}, addrs: tt.addrs})
@@ -153,6 +155,10 @@ func TestDeclineConfirmInfoRequest(t *testing.T) {
 		if rep != nil {
 			if st, _ := topStatus(rep); st != tt.want {
 				t.Errorf("%s: status %v, want %v", tt.name, st, tt.want)
+			}
+			o, _ := rep.Options.Get(dhcp6.OptStatusCode)
+			if st, _ := dhcp6.ParseStatus(o.Data); string(st.Message) != tt.msg {
+				t.Errorf("%s: status text %q, want %q", tt.name, st.Message, tt.msg)
 			}
 		}
 	}
@@ -165,7 +171,9 @@ func TestDeclineConfirmInfoRequest(t *testing.T) {
 
 func TestRelayedInterfaceID(t *testing.T) {
 	h := newHarness(t)
-	relay := &dhcp6.Relay{LinkAddr: netip.IPv6Unspecified(), PeerAddr: netip.MustParseAddr("fe80::5"),
+	// The interface-id selects subnet 2 before the link address (in
+	// subnet 3) is looked at.
+	relay := &dhcp6.Relay{LinkAddr: netip.MustParseAddr("2001:db8:3::1"), PeerAddr: netip.MustParseAddr("fe80::5"),
 		Options: dhcp6.Options{{Code: dhcp6.OptInterfaceID, Data: []byte("port-7")}}}
 	rep := h.query(dhcp6.MsgSolicit, client{duid: duid(7), na: []uint32{1}, relay: relay})
 	if rep == nil || len(rep.Relays) != 1 || rep.Relays[0].MsgType != dhcp6.MsgRelayRepl {
@@ -182,6 +190,14 @@ func TestRelayedInterfaceID(t *testing.T) {
 	}
 	if h.replies[0].Dst.Port() != 547 || h.replies[0].Dst.Addr() != netip.MustParseAddr("2001:db8:2::1") {
 		t.Errorf("reply sent to %v", h.replies[0].Dst)
+	}
+	// With an unspecified link address the query is matched as a direct
+	// one (Kea 2.2 does so): the arrival interface "lo" selects subnet 1
+	// and the interface-id is not looked at.
+	relay.LinkAddr = netip.IPv6Unspecified()
+	rep = h.query(dhcp6.MsgSolicit, client{duid: duid(10), na: []uint32{1}, relay: relay})
+	if got := ias(t, rep, dhcp6.OptIANA); len(got) != 1 || len(got[0].addrs) != 1 || got[0].addrs[0][:15] != "2001:db8:1::100" {
+		t.Errorf("unspecified link IA_NA %+v", got)
 	}
 	// Relay link address selects subnet 3.
 	relay = &dhcp6.Relay{LinkAddr: netip.MustParseAddr("2001:db8:3::1"), PeerAddr: netip.MustParseAddr("fe80::5")}

@@ -180,7 +180,8 @@ func (w *worker) accept(mt dhcp6.MessageType) bool {
 	return true
 }
 
-// selectSubnet is Kea's selectSubnet6: for a direct client the subnet of
+// selectSubnet is Kea's selectSubnet6: for a direct client (or a relayed
+// one whose innermost relay gives no link address) the subnet of
 // the arrival interface, else the one holding its source address; for a
 // relayed one the subnet whose interface-id matches the relay's, else the
 // one listing the relay's link address, else the one holding it.
@@ -188,7 +189,12 @@ func (w *worker) selectSubnet() *subnet6 {
 	q := &w.q
 	has := w.has
 	snap := w.snap
-	if len(q.Relays) == 0 {
+	// A relayed query whose innermost relay gives no link address is
+	// matched as a direct one (arrival interface, then source address),
+	// as Kea's CfgSubnets6::selectSubnet does: its interface-id is not
+	// looked at.
+	if len(q.Relays) == 0 || !q.Relays[len(q.Relays)-1].LinkAddr.IsValid() ||
+		q.Relays[len(q.Relays)-1].LinkAddr.IsUnspecified() {
 		for _, sn := range snap.bySelOrder {
 			if sn.iface != "" && sn.iface == q.IfName && sn.admits(has) {
 				return sn
@@ -210,9 +216,6 @@ func (w *worker) selectSubnet() *subnet6 {
 		}
 	}
 	link := q.Relays[len(q.Relays)-1].LinkAddr
-	if !link.IsValid() || link.IsUnspecified() {
-		return nil
-	}
 	for _, sn := range snap.bySelOrder {
 		for _, r := range sn.relay {
 			if r == link && sn.admits(has) {
