@@ -220,12 +220,20 @@ type query6 struct {
 	oro    []uint16
 	ias    []ia6
 	xid    uint32
+	// extra are more client options; relayOpts more options of the
+	// relay level; outer wraps the query in a second relay level (link
+	// 2001:db8:1::2, the first one's link then being 2001:db8:1::3).
+	extra     []dhcp6.Option
+	relayOpts []dhcp6.Option
+	outer     bool
+	serverID  []byte // overrides serverDUID6 when server is set
 }
 
 // ia6 is an IA_NA (pd false) or IA_PD with the addresses or prefixes the
 // client puts in it.
 type ia6 struct {
 	pd    bool
+	ta    bool // IA_TA
 	iaid  uint32
 	addrs []netip.Prefix
 }
@@ -237,15 +245,28 @@ func (q query6) encode() []byte {
 	if link == "" {
 		link = "2001:db8:1::2"
 	}
+	if q.outer {
+		b.RelayHeader(dhcp6.MsgRelayForw, 1, netip.MustParseAddr(link), netip.MustParseAddr("2001:db8:1::3"))
+		b.AddString(dhcp6.OptInterfaceID, "outer")
+		b.Open(dhcp6.OptRelayMsg)
+		link = "2001:db8:1::3"
+	}
 	b.RelayHeader(dhcp6.MsgRelayForw, 0, netip.MustParseAddr(link), netip.MustParseAddr("fe80::2:ff:fe00:1"))
 	if q.ifID != "" {
 		b.AddString(dhcp6.OptInterfaceID, q.ifID)
+	}
+	for _, o := range q.relayOpts {
+		b.Add(o.Code, o.Data)
 	}
 	b.Open(dhcp6.OptRelayMsg)
 	b.Header(q.t, q.xid)
 	b.Add(dhcp6.OptClientID, []byte{0, 3, 0, 1, 2, 0, 0, 0, 0, q.client})
 	if q.server {
-		b.Add(dhcp6.OptServerID, serverDUID6)
+		sid := serverDUID6
+		if q.serverID != nil {
+			sid = q.serverID
+		}
+		b.Add(dhcp6.OptServerID, sid)
 	}
 	b.AddUint16(dhcp6.OptElapsedTime, 0)
 	if q.rapid {
@@ -258,7 +279,19 @@ func (q query6) encode() []byte {
 		}
 		b.Add(dhcp6.OptORO, o)
 	}
+	for _, o := range q.extra {
+		b.Add(o.Code, o.Data)
+	}
 	for _, ia := range q.ias {
+		if ia.ta {
+			b.OpenIATA(ia.iaid)
+			for _, a := range ia.addrs {
+				b.OpenIAAddr(a.Addr(), 0, 0)
+				b.Close()
+			}
+			b.Close()
+			continue
+		}
 		if ia.pd {
 			b.OpenIA(dhcp6.OptIAPD, ia.iaid, 0, 0)
 		} else {
@@ -337,6 +370,9 @@ var diffScript6 = []step6{
 	}},
 	{"solicit rapid commit", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgSolicit, client: 2, rapid: true, oro: dnsOro, ias: []ia6{na(1)}}
+	}},
+	{"request rapid partner", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 2, server: true, ias: []ia6{na(1)}}
 	}},
 	{"request ia_pd", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRequest, client: 3, server: true, ias: []ia6{pd(2)}}
@@ -421,6 +457,84 @@ var diffScript6 = []step6{
 	}},
 	{"release unknown", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRelease, client: 11, server: true, ias: []ia6{na(1, a128("2001:db8:1::1c0"))}}
+	}},
+	{"release not owner", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRelease, client: 15, server: true, ias: []ia6{na(1, leased(p["request rapid partner"], false, 1)...)}}
+	}},
+	{"decline not owner", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgDecline, client: 15, server: true, ias: []ia6{na(1, leased(p["request rapid partner"], false, 1)...)}}
+	}},
+	{"request other client's address", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 16, server: true, ias: []ia6{na(1, leased(p["request rapid partner"], false, 1)...)}}
+	}},
+	{"renew other iaid", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRenew, client: 2, server: true, ias: []ia6{na(7, leased(p["request rapid partner"], false, 1)...)}}
+	}},
+	{"rebind off-link address", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRebind, client: 2, ias: []ia6{na(1, a128("2001:db8:5::1"))}}
+	}},
+	{"renew without server id", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRenew, client: 2, ias: []ia6{na(1, leased(p["request rapid partner"], false, 1)...)}}
+	}},
+	{"request wrong server id", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 17, server: true, serverID: []byte{0, 3, 0, 1, 2, 0, 0, 0, 0, 1}, ias: []ia6{na(1)}}
+	}},
+	{"solicit without ia", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 18, oro: dnsOro}
+	}},
+	{"solicit ia_ta", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 19, ias: []ia6{{ta: true, iaid: 1}, na(2)}}
+	}},
+	{"solicit fqdn", func(map[string]*dhcp6.Packet) query6 {
+		fqdn := append([]byte{1}, "\x04host\x07example\x03org\x00"...)
+		return query6{t: dhcp6.MsgSolicit, client: 20, oro: dnsOro, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
+	}},
+	{"request fqdn partial mixed case", func(map[string]*dhcp6.Packet) query6 {
+		fqdn := append([]byte{1}, "\x06MyHost"...)
+		return query6{t: dhcp6.MsgRequest, client: 26, server: true, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
+	}},
+	{"request fqdn empty name", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 27, server: true, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: []byte{0}}}}
+	}},
+	{"request fqdn bad characters", func(map[string]*dhcp6.Packet) query6 {
+		fqdn := append([]byte{0}, "\x07my_host\x07example\x00"...)
+		return query6{t: dhcp6.MsgRequest, client: 28, server: true, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
+	}},
+	{"renew fqdn reserved host", func(map[string]*dhcp6.Packet) query6 {
+		fqdn := append([]byte{1}, "\x05other\x07example\x03org\x00"...)
+		return query6{t: dhcp6.MsgRenew, client: 0x99, server: true, ias: []ia6{na(1, a128("2001:db8:1::99"))},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
+	}},
+	{"solicit fqdn unknown link", func(map[string]*dhcp6.Packet) query6 {
+		fqdn := append([]byte{1}, "\x04host"...)
+		return query6{t: dhcp6.MsgSolicit, client: 29, link: "2001:db8:9::1", ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
+	}},
+	{"solicit vendor class and user class", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 21, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: []byte{0, 0, 0x09, 0xbf, 0, 4, 't', 'e', 's', 't'}},
+				{Code: dhcp6.OptUserClass, Data: []byte{0, 3, 'a', 'b', 'c'}}}}
+	}},
+	{"solicit remote-id and subscriber-id", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 22, ias: []ia6{na(1)},
+			relayOpts: []dhcp6.Option{{Code: dhcp6.OptRemoteID, Data: []byte{0, 0, 0x09, 0xbf, 1, 2, 3}},
+				{Code: dhcp6.OptSubscriberID, Data: []byte("sub-1")}}}
+	}},
+	{"solicit two relays", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 23, outer: true, ifID: "inner", oro: dnsOro, ias: []ia6{na(1), pd(2)}}
+	}},
+	{"information-request with server id", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 24, server: true, oro: dnsOro}
+	}},
+	{"information-request with ia", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 25, oro: dnsOro, ias: []ia6{na(1)}}
+	}},
+	{"request ia_pd no hint twice", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 3, server: true, ias: []ia6{pd(2)}}
 	}},
 	{"renew after release", func(p map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRenew, client: 1, server: true, ias: []ia6{na(1, leased(p["request"], false, 1)...)}}

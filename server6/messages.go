@@ -47,7 +47,9 @@ func (w *worker) processSolicit() bool {
 	} else {
 		w.startReply(dhcp6.MsgAdvertise)
 	}
+	w.processClientFQDN()
 	w.assignIAs(!rapid, nil)
+	w.finishFQDN()
 	w.appendOptions()
 	return true
 }
@@ -57,7 +59,9 @@ func (w *worker) processRequest() bool {
 		return false
 	}
 	w.startReply(dhcp6.MsgReply)
+	w.processClientFQDN()
 	w.assignIAs(false, nil)
+	w.finishFQDN()
 	w.appendOptions()
 	return true
 }
@@ -67,7 +71,9 @@ func (w *worker) processRenew(rebind bool) bool {
 		return false
 	}
 	w.startReply(dhcp6.MsgReply)
+	w.processClientFQDN()
 	w.assignIAs(false, &rebind)
+	w.finishFQDN()
 	w.appendOptions()
 	return true
 }

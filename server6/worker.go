@@ -40,6 +40,11 @@ type worker struct {
 	// leases and deleted are leases6_committed's collections.
 	leases, deleted Lease6Collection
 	replyType       dhcp6.MessageType
+	// The Client FQDN reply being prepared (fqdn.go).
+	fqdnSent  bool
+	fqdnFlags byte
+	fqdnName  string
+	fqdnBuf   []byte
 }
 
 type item struct {
@@ -75,6 +80,7 @@ func (w *worker) reset() {
 	w.levels = w.levels[:0]
 	w.leases, w.deleted = w.leases[:0], w.deleted[:0]
 	w.replyType = 0
+	w.fqdnSent, w.fqdnName = false, ""
 }
 
 func (w *worker) load(np *netio.Packet) {

@@ -1,0 +1,192 @@
+package server6
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/nestordhcp/nestor/dhcp6"
+)
+
+// Client FQDN option (39) flags, RFC 4704.
+const (
+	fqdnS = 0x01
+	fqdnO = 0x02
+	fqdnN = 0x04
+)
+
+// processClientFQDN is Kea's processClientFqdn without DNS updates
+// (dhcp-ddns is not implemented, so updates are off): when the client sent
+// a Client FQDN option, the reply's name is the reserved hostname, else the
+// client's name sanitized and qualified, else empty (to be generated from
+// the address by finishFQDN); the flags say that nobody updates (N=1, S=0,
+// O set when the client asked the server to). Names are lower-cased, as
+// Kea's dns::Name stores them. The name goes into the allocation context
+// (the lease's hostname).
+func (w *worker) processClientFQDN() {
+	w.fqdnSent = false
+	o, ok := w.q.Options.Get(dhcp6.OptClientFQDN)
+	if !ok || len(o.Data) < 1 {
+		return
+	}
+	flags := o.Data[0]
+	name, full, valid := decodeName6(o.Data[1:])
+	if !valid {
+		return
+	}
+	var suffix, replace, charSet, repl string
+	if sn := w.subnet; sn != nil {
+		e := &sn.cfg.Eff
+		suffix, replace, charSet, repl = e.DDNSQualifyingSuffix, e.DDNSReplaceClientName, e.HostnameCharSet, e.HostnameCharReplacement
+	}
+	var out string
+	switch {
+	case w.host != nil && w.host.Hostname != "":
+		out = qualifyName6(w.host.Hostname, suffix)
+	case replace == "always" || replace == "when-present" || name == "":
+		out = ""
+	default:
+		if charSet != "" {
+			labels := strings.Split(name, ".")
+			for i, l := range labels {
+				labels[i] = scrub6(l, charSet, repl)
+			}
+			name = strings.Join(labels, ".")
+		}
+		if full {
+			out = name + "."
+		} else {
+			out = qualifyName6(name, suffix)
+		}
+	}
+	out = strings.ToLower(out)
+	rflags := byte(fqdnN)
+	if flags&fqdnS != 0 {
+		rflags |= fqdnO
+	}
+	w.fqdnSent, w.fqdnFlags, w.fqdnName = true, rflags, out
+	w.actx.Hostname = out
+}
+
+// finishFQDN adds the Client FQDN option to the reply; an empty name is
+// generated from the first address the reply gives (Kea's generateFqdn:
+// generated-prefix, the address with ':' as '-', the qualifying suffix).
+func (w *worker) finishFQDN() {
+	if !w.fqdnSent {
+		return
+	}
+	name := w.fqdnName
+	if name == "" {
+		if a, ok := w.firstReplyAddr(); ok && w.subnet != nil {
+			e := &w.subnet.cfg.Eff
+			name = strings.ToLower(qualifyName6(e.DDNSGeneratedPrefix+"-"+strings.ReplaceAll(a, ":", "-"), e.DDNSQualifyingSuffix))
+		}
+	}
+	b := append(w.fqdnBuf[:0], w.fqdnFlags)
+	b = encodeName6(b, name)
+	w.fqdnBuf = b
+	w.add(dhcp6.OptClientFQDN, b)
+}
+
+// firstReplyAddr is the first IAADDR with a non-zero valid lifetime in the
+// reply's IA_NAs.
+func (w *worker) firstReplyAddr() (string, bool) {
+	for _, it := range w.items {
+		if it.code != uint16(dhcp6.OptIANA) {
+			continue
+		}
+		ia, err := dhcp6.ParseIA(w.opt[it.start+4 : it.end])
+		if err != nil {
+			continue
+		}
+		ii := ia.Options.Iter()
+		for ii.Next() {
+			o := ii.Option()
+			if o.Code != dhcp6.OptIAAddr {
+				continue
+			}
+			if a, err := dhcp6.ParseIAAddr(o.Data); err == nil && a.Valid > 0 {
+				return a.Addr.String(), true
+			}
+		}
+	}
+	return "", false
+}
+
+// qualifyName6 is Kea's D2ClientMgr::qualifyName with a trailing dot.
+func qualifyName6(partial, suffix string) string {
+	s := strings.TrimSuffix(partial, ".")
+	if suffix != "" {
+		if s != "" {
+			s += "."
+		}
+		s += strings.TrimSuffix(suffix, ".")
+	}
+	if s != "" {
+		s += "."
+	}
+	return s
+}
+
+// sanitizers6 caches the compiled hostname-char-set expressions.
+var sanitizers6 sync.Map // string -> *regexp.Regexp (nil when invalid)
+
+// scrub6 applies hostname-char-set and hostname-char-replacement (Kea's
+// StringSanitizer) to one label.
+func scrub6(s, charSet, repl string) string {
+	v, ok := sanitizers6.Load(charSet)
+	if !ok {
+		re, _ := regexp.Compile(charSet)
+		v, _ = sanitizers6.LoadOrStore(charSet, re)
+	}
+	re, _ := v.(*regexp.Regexp)
+	if re == nil {
+		return s
+	}
+	return re.ReplaceAllLiteralString(s, repl)
+}
+
+// decodeName6 reads a domain name in DNS wire format (RFC 1035 3.1): full
+// tells a fully qualified name (ending with the root label) from a partial
+// one; valid is false for a malformed name.
+func decodeName6(b []byte) (name string, full, valid bool) {
+	var sb strings.Builder
+	for len(b) > 0 {
+		n := int(b[0])
+		if n == 0 {
+			if len(b) != 1 {
+				return "", false, false
+			}
+			return sb.String(), true, true
+		}
+		if n > 63 || 1+n > len(b) {
+			return "", false, false
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('.')
+		}
+		sb.Write(b[1 : 1+n])
+		b = b[1+n:]
+	}
+	return sb.String(), false, true
+}
+
+// encodeName6 appends a name in DNS wire format; a trailing dot makes it
+// fully qualified, an empty name is written as nothing (partial, empty).
+func encodeName6(dst []byte, name string) []byte {
+	full := strings.HasSuffix(name, ".")
+	name = strings.TrimSuffix(name, ".")
+	if name != "" {
+		for _, l := range strings.Split(name, ".") {
+			if len(l) > 63 {
+				l = l[:63]
+			}
+			dst = append(dst, byte(len(l)))
+			dst = append(dst, l...)
+		}
+	}
+	if full {
+		dst = append(dst, 0)
+	}
+	return dst
+}
