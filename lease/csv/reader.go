@@ -36,6 +36,8 @@ type Reader struct {
 	row    int
 	fields [][]byte
 	long   []byte
+	// defaults holds each column's default value, for short rows.
+	defaults [][]byte
 	// Unterminated is set when the last row read had no newline: the file
 	// ended in the middle of a write, or was edited by hand.
 	Unterminated bool
@@ -57,6 +59,9 @@ func NewReader(r io.Reader, s *Schema) (*Reader, error) {
 		return nil, err
 	}
 	rd.fields = make([][]byte, 0, max(len(rd.header), len(s.Columns))+1)
+	for _, c := range s.Columns {
+		rd.defaults = append(rd.defaults, []byte(c.Default))
+	}
 	return rd, nil
 }
 
@@ -104,7 +109,18 @@ func (r *Reader) Fields() ([][]byte, error) {
 		return nil, err
 	}
 	r.row++
-	f := r.fields[:0]
+	f, err := r.split(line, r.fields[:0])
+	r.fields = f[:0]
+	if err != nil {
+		return nil, &RowError{Row: r.row, Err: err}
+	}
+	return f, nil
+}
+
+// split cuts line into the schema's columns in f's room, bringing rows
+// of older or newer files to the schema's width; an error for a row with
+// a column count the file's header does not allow.
+func (r *Reader) split(line []byte, f [][]byte) ([][]byte, error) {
 	for {
 		i := bytes.IndexByte(line, ',')
 		if i < 0 {
@@ -114,7 +130,6 @@ func (r *Reader) Fields() ([][]byte, error) {
 		f = append(f, line[:i])
 		line = line[i+1:]
 	}
-	r.fields = f
 	cols := len(r.schema.Columns)
 	var reason string
 	switch r.state {
@@ -134,10 +149,10 @@ func (r *Reader) Fields() ([][]byte, error) {
 		}
 	}
 	if reason != "" {
-		return nil, &RowError{Row: r.row, Err: fmt.Errorf("invalid number of columns: %d, %s", len(f), reason)}
+		return f, fmt.Errorf("invalid number of columns: %d, %s", len(f), reason)
 	}
 	for i := len(f); i < cols; i++ {
-		f = append(f, []byte(r.schema.Columns[i].Default))
+		f = append(f, r.defaults[i])
 	}
 	return f[:cols], nil
 }

@@ -54,15 +54,20 @@ func ParseLease4(f [][]byte) (*lease.Lease4, error) {
 		return nil, err
 	}
 	if len(f[c4HWAddr]) > 0 {
-		if l.HWAddr, err = lease.ParseHWAddr(string(f[c4HWAddr]), lease.HTypeEther); err != nil {
+		if b, ok := parseColonHex(f[c4HWAddr]); ok && len(b) <= lease.MaxHWAddrLen {
+			l.HWAddr = lease.HWAddr{Bytes: b, Type: lease.HTypeEther}
+		} else if l.HWAddr, err = lease.ParseHWAddr(string(f[c4HWAddr]), lease.HTypeEther); err != nil {
 			return nil, err
 		}
 	} else if l.State != lease.StateDeclined {
 		return nil, errors.New("a blank hardware address is only valid for declined leases")
 	}
 	if len(f[c4ClientID]) > 0 {
-		if l.ClientID, err = lease.ParseHex(string(f[c4ClientID])); err != nil {
-			return nil, fmt.Errorf("invalid client-id '%s'", f[c4ClientID])
+		var ok bool
+		if l.ClientID, ok = parseColonHex(f[c4ClientID]); !ok {
+			if l.ClientID, err = lease.ParseHex(string(f[c4ClientID])); err != nil {
+				return nil, fmt.Errorf("invalid client-id '%s'", f[c4ClientID])
+			}
 		}
 		if len(l.ClientID) < lease.MinClientIDLen {
 			return nil, fmt.Errorf("client-id is too short (%d), at least %d is required", len(l.ClientID), lease.MinClientIDLen)
@@ -190,4 +195,24 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 		return netip.Addr{}, false
 	}
 	return netip.AddrFrom4(a), true
+}
+
+// parseColonHex parses the form Kea writes, two hex digits per octet
+// separated by colons ("01:aa:bb"), straight from the row's bytes; false
+// for anything else, which lease.ParseHex then reads with all its forms.
+func parseColonHex(b []byte) ([]byte, bool) {
+	if len(b)%3 != 2 {
+		return nil, false
+	}
+	out := make([]byte, len(b)/3+1)
+	for i := range out {
+		p := 3 * i
+		hi, ok1 := unhex(b[p])
+		lo, ok2 := unhex(b[p+1])
+		if !ok1 || !ok2 || (p+2 < len(b) && b[p+2] != ':') {
+			return nil, false
+		}
+		out[i] = hi<<4 | lo
+	}
+	return out, true
 }

@@ -59,7 +59,11 @@ func ParseLease6(f [][]byte) (*lease.Lease6, error) {
 	if l.State, err = parseState(f[c6State]); err != nil {
 		return nil, err
 	}
-	if l.DUID, err = lease.ParseHex(string(f[c6DUID])); err != nil || len(l.DUID) == 0 {
+	var ok bool
+	if l.DUID, ok = parseColonHex(f[c6DUID]); !ok {
+		l.DUID, err = lease.ParseHex(string(f[c6DUID]))
+	}
+	if err != nil || len(l.DUID) == 0 {
 		return nil, fmt.Errorf("invalid DUID '%s'", f[c6DUID])
 	}
 	if len(l.DUID) > lease.MaxDUIDLen {

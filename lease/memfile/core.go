@@ -95,6 +95,7 @@ func (c *core[L]) open() error {
 	if err := load(c.path, true); err != nil {
 		return err
 	}
+	c.t.build()
 	if !liveCurrent && (exists(files.Finish) || exists(files.Input)) {
 		// The live file must be rotated before rows of the current schema
 		// are appended to it; finish the pending cleanup so it can be.
@@ -121,14 +122,13 @@ func (c *core[L]) open() error {
 }
 
 // apply is a loaded row: the newest row wins, valid lifetime 0 deletes.
+// It fills the maps alone; open builds the rest once the files are read.
 func (c *core[L]) apply(l *L) {
 	a := keyOf(c.t.ops.addr(l))
-	_, _, _ = c.t.change(a, func(old *L) (*L, error) {
-		if c.valid(l) == 0 {
-			return nil, nil
-		}
-		return l, nil
-	})
+	if c.valid(l) == 0 {
+		l = nil
+	}
+	c.t.loadSet(a, l)
 }
 
 // persist writes the row for l before the change is applied in memory.

@@ -37,8 +37,6 @@ func (k addrKey) shard() int {
 	return int(((k.lo ^ k.hi*0x9e3779b97f4a7c15) * 0x9e3779b97f4a7c15) >> (64 - shardBits))
 }
 
-func bytesShard(b []byte) int { return int(maphash.Bytes(seed, b) >> (64 - shardBits)) }
-
 const (
 	shardBits = 6
 	nShards   = 1 << shardBits

@@ -98,3 +98,20 @@ func (s *sortedSet[T]) ascendAfter(x T, all bool, fn func(T) bool) {
 		j = 0
 	}
 }
+
+// chunkFill is how full a bulk-built chunk is: room for some inserts
+// before the first split.
+const chunkFill = chunkMax * 7 / 8
+
+// setSorted replaces the set's contents with keys, which must be sorted
+// and distinct. The chunks share keys' array, each capped at its own end
+// so that an insert into one reallocates that chunk alone.
+func (s *sortedSet[T]) setSorted(keys []T) {
+	s.n = len(keys)
+	s.chunks = make([][]T, 0, (len(keys)+chunkFill-1)/chunkFill)
+	for len(keys) > 0 {
+		n := min(chunkFill, len(keys))
+		s.chunks = append(s.chunks, keys[:n:n])
+		keys = keys[n:]
+	}
+}

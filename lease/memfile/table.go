@@ -3,6 +3,7 @@ package memfile
 import (
 	"bytes"
 	"net/netip"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -50,7 +51,7 @@ func (t *table[L]) presize(n int) {
 	}
 	t.idx = t.idx[:0]
 	for range t.ops.keys {
-		t.idx = append(t.idx, newMultiIndex(n))
+		t.idx = append(t.idx, newMultiIndex()) // made at their size by build
 	}
 }
 
@@ -121,6 +122,120 @@ func (t *table[L]) link(sh *shard[L], a addrKey, nw, old *L) {
 			t.idx[i].add(k, a)
 		}
 	}
+}
+
+// loadSet stores l at a (nil: removes the lease at a) while a lease file
+// is loaded: the map alone, without locks, the sorted sets and indexes
+// left for build. Only for a table nobody else uses yet.
+func (t *table[L]) loadSet(a addrKey, l *L) {
+	m := t.shards[a.shard()].m
+	if l == nil {
+		delete(m, a)
+	} else {
+		m[a] = l
+	}
+}
+
+// build makes the sorted sets and the secondary indexes of the leases
+// placed by loadSet, sorting each shard's keys once instead of inserting
+// them one by one. The shards are built in parallel.
+func (t *table[L]) build() {
+	entries := make([][nShards][]indexEntry, len(t.ops.keys))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	workers := max(1, runtime.GOMAXPROCS(0))
+	for range workers {
+		wg.Go(func() {
+			for i := range work {
+				t.buildShard(&t.shards[i])
+			}
+		})
+	}
+	for i := range t.shards {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	// Index entries are grouped by index shard (a counting sort), then
+	// each shard's map is made at its exact size.
+	total := 0
+	for i := range t.shards {
+		total += len(t.shards[i].m)
+	}
+	for x, key := range t.ops.keys {
+		all := make([]indexEntry, 0, total)
+		var counts [nShards]int
+		for i := range t.shards {
+			for a, l := range t.shards[i].m {
+				if k := key(l); len(k) > 0 {
+					h := keyHash(k)
+					all = append(all, indexEntry{h, a})
+					counts[hashShard(h)]++
+				}
+			}
+		}
+		grouped := make([]indexEntry, len(all))
+		var next [nShards]int
+		off := 0
+		for j := range nShards {
+			next[j] = off
+			entries[x][j] = grouped[off : off+counts[j]]
+			off += counts[j]
+		}
+		for _, e := range all {
+			j := hashShard(e.h)
+			grouped[next[j]] = e
+			next[j]++
+		}
+	}
+	work = make(chan int)
+	for range workers {
+		wg.Go(func() {
+			for j := range work {
+				for x := range t.ops.keys {
+					t.idx[x].build(j, entries[x][j])
+					entries[x][j] = nil
+				}
+			}
+		})
+	}
+	for j := range nShards {
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+}
+
+func (t *table[L]) buildShard(sh *shard[L]) {
+	order := make([]addrKey, 0, len(sh.m))
+	exp := make([]expKey, 0, len(sh.m))
+	var rexp []expKey
+	for a, l := range sh.m {
+		order = append(order, a)
+		if t.reclaimed(l) {
+			rexp = append(rexp, t.expKey(l))
+		} else {
+			exp = append(exp, t.expKey(l))
+		}
+	}
+	slices.SortFunc(order, cmpAddr)
+	cmpExp := func(x, y expKey) int {
+		if x.less(y) {
+			return -1
+		}
+		if y.less(x) {
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(exp, cmpExp)
+	slices.SortFunc(rexp, cmpExp)
+	if len(exp) < cap(exp)/2 {
+		exp = slices.Clone(exp) // most are reclaimed: do not keep the room
+	}
+	sh.order.setSorted(order)
+	sh.exp.setSorted(exp)
+	sh.rexp.setSorted(rexp)
 }
 
 // get returns a copy of the lease at a, or nil.
