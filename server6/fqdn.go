@@ -1,11 +1,13 @@
 package server6
 
 import (
+	"net/netip"
 	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/nestordhcp/nestor/dhcp6"
+	"github.com/nestordhcp/nestor/lease"
 )
 
 // Client FQDN option (39) flags, RFC 4704.
@@ -27,6 +29,12 @@ func (w *worker) processClientFQDN() {
 	w.fqdnSent = false
 	o, ok := w.q.Options.Get(dhcp6.OptClientFQDN)
 	if !ok || len(o.Data) < 1 {
+		// Without the option, a reservation's hostname still names the
+		// reserved leases (as given, not qualified), as Kea 2.2 writes
+		// them.
+		if h := w.host; h != nil && h.Hostname != "" && (len(h.Addresses) > 0 || len(h.Prefixes) > 0) {
+			w.actx.Hostname = h.Hostname
+		}
 		return
 	}
 	flags := o.Data[0]
@@ -79,7 +87,8 @@ func (w *worker) finishFQDN() {
 	if name == "" {
 		if a, ok := w.firstReplyAddr(); ok && w.subnet != nil {
 			e := &w.subnet.cfg.Eff
-			name = strings.ToLower(qualifyName6(e.DDNSGeneratedPrefix+"-"+strings.ReplaceAll(a, ":", "-"), e.DDNSQualifyingSuffix))
+			name = strings.ToLower(qualifyName6(e.DDNSGeneratedPrefix+"-"+strings.ReplaceAll(a.String(), ":", "-"), e.DDNSQualifyingSuffix))
+			w.nameLease(a, name)
 		}
 	}
 	b := append(w.fqdnBuf[:0], w.fqdnFlags)
@@ -90,7 +99,7 @@ func (w *worker) finishFQDN() {
 
 // firstReplyAddr is the first IAADDR with a non-zero valid lifetime in the
 // reply's IA_NAs.
-func (w *worker) firstReplyAddr() (string, bool) {
+func (w *worker) firstReplyAddr() (netip.Addr, bool) {
 	for _, it := range w.items {
 		if it.code != uint16(dhcp6.OptIANA) {
 			continue
@@ -106,11 +115,30 @@ func (w *worker) firstReplyAddr() (string, bool) {
 				continue
 			}
 			if a, err := dhcp6.ParseIAAddr(o.Data); err == nil && a.Valid > 0 {
-				return a.Addr.String(), true
+				return a.Addr, true
 			}
 		}
 	}
-	return "", false
+	return netip.Addr{}, false
+}
+
+// nameLease writes a generated name into the lease just allocated or
+// extended for addr (Kea updates the lease after generateFqdn); nothing is
+// written for an ADVERTISE.
+func (w *worker) nameLease(addr netip.Addr, name string) {
+	for i, l := range w.leases {
+		if l.Type != lease.TypeNA || l.Addr != addr || l.Hostname == name {
+			continue
+		}
+		c := *l
+		c.Hostname = name
+		if err := w.srv.store.UpdateLease6(&c); err != nil {
+			w.srv.slog.Warn("cannot store the generated hostname", "address", addr.String(), "error", err)
+			return
+		}
+		w.leases[i] = &c
+		return
+	}
 }
 
 // qualifyName6 is Kea's D2ClientMgr::qualifyName with a trailing dot.
