@@ -64,9 +64,21 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 		return res, ErrNoSubnet
 	}
 	r := &run6{e: e, ec: ec, si: si, c: c, ia: ia, now: e.Now().Unix()}
-	found, err := e.store.Leases6ByDUIDIAIDSubnet(ia.Type, c.DUID, ia.IAID, c.Subnet.ID)
-	if err != nil {
-		return res, err
+	// The client's leases of the IA in the selected subnet, else in
+	// another subnet of its shared network (Kea looks across the network);
+	// the engine then works in that subnet and c.Subnet says so.
+	first := c.Subnet
+	var found []*lease.Lease6
+	for sn := first; sn != nil; sn = r.nextSubnet(first, sn) {
+		ls, err := e.store.Leases6ByDUIDIAIDSubnet(ia.Type, c.DUID, ia.IAID, sn.ID)
+		if err != nil {
+			return res, err
+		}
+		if len(ls) > 0 {
+			found = ls
+			r.use(sn)
+			break
+		}
 	}
 	h := c.CurrentHost()
 	var existing []*lease.Lease6
@@ -112,12 +124,23 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 		res.Leases = append(res.Leases, nl)
 	}
 	if len(res.Leases) == 0 {
-		l, err := r.allocateUnreserved()
-		if err != nil {
-			return res, err
+		// The selected subnet's pools, then those of the other subnets of
+		// its shared network the client may use (Kea's getNextSubnet).
+		home := c.Subnet
+		for sn := home; sn != nil; sn = r.nextSubnet(home, sn) {
+			r.use(sn)
+			l, err := r.allocateUnreserved()
+			if err != nil {
+				r.use(home)
+				return res, err
+			}
+			if l != nil {
+				res.Leases = append(res.Leases, l)
+				break
+			}
 		}
-		if l != nil {
-			res.Leases = append(res.Leases, l)
+		if len(res.Leases) == 0 {
+			r.use(home)
 		}
 	}
 	if ia.Allocated != nil {
@@ -129,6 +152,39 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 }
 
 func (r *run6) has(class string) bool { return r.c.classes().Has(class) }
+
+// use makes sn the subnet the run (and the context) works in.
+func (r *run6) use(sn *config.Subnet6) {
+	if si := r.ec.subnets[sn.ID]; si != nil {
+		r.c.Subnet, r.si = sn, si
+	}
+}
+
+// nextSubnet is Kea's getNextSubnet for DHCPv6: the subnet after cur in
+// first's shared network that the client's classes admit, wrapping
+// around; nil once back at first, or for a subnet outside any network.
+func (r *run6) nextSubnet(first, cur *config.Subnet6) *config.Subnet6 {
+	if first.Network == nil {
+		return nil
+	}
+	subs := first.Network.Subnets
+	i := 0
+	for ; i < len(subs) && subs[i].ID != cur.ID; i++ {
+	}
+	if i == len(subs) {
+		return nil
+	}
+	for n := 1; n < len(subs); n++ {
+		sn := subs[(i+n)%len(subs)]
+		if sn.ID == first.ID {
+			return nil
+		}
+		if g := sn.Eff.ClientClass; (g == "" || r.has(g)) && r.ec.subnets[sn.ID] != nil {
+			return sn
+		}
+	}
+	return nil
+}
 
 func (r *run6) inAdmittedPool(pr netip.Prefix) bool {
 	p := r.si.poolOf(r.ia.Type, pr)

@@ -35,14 +35,23 @@ const diffConfig6 = `{"Dhcp6": {
   "lease-database": {"type": "memfile", "name": "DIR/leases6.csv", "lfc-interval": 0},
   "preferred-lifetime": 3000, "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
   "option-data": [{"name": "dns-servers", "data": "2001:db8:1::53"},
-                  {"name": "domain-search", "data": "example.org, example.com"}],
+                  {"name": "domain-search", "data": "example.org, example.com"},
+                  {"name": "new-posix-timezone", "data": "EST5EDT4", "always-send": true}],
+  "client-classes": [{"name": "vendor-test", "test": "option[16].exists",
+    "option-data": [{"name": "information-refresh-time", "data": "7200"}]}],
+  "shared-networks": [{"name": "net3", "subnet6": [
+    {"id": 3, "subnet": "2001:db8:3::/64", "pools": [{"pool": "2001:db8:3::100-2001:db8:3::101"}]},
+    {"id": 4, "subnet": "2001:db8:4::/64", "pools": [{"pool": "2001:db8:4::100-2001:db8:4::1ff"}]}]}],
   "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "rapid-commit": true,
-    "pools": [{"pool": "2001:db8:1::100-2001:db8:1::1ff"}],
+    "pools": [{"pool": "2001:db8:1::100-2001:db8:1::1ff",
+               "option-data": [{"name": "sip-server-dns", "data": "sip.example.org"}]}],
     "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 40, "delegated-len": 56}],
     "option-data": [{"name": "sntp-servers", "data": "2001:db8:1::123"}],
     "reservations": [{"duid": "00:03:00:01:02:00:00:00:00:99", "ip-addresses": ["2001:db8:1::99"],
                       "prefixes": ["2001:db8:9900::/56"], "hostname": "reserved6",
-                      "option-data": [{"name": "dns-servers", "data": "2001:db8:1::99"}]}]},
+                      "option-data": [{"name": "dns-servers", "data": "2001:db8:1::99"}]},
+                     {"hw-address": "02:00:00:00:00:77", "ip-addresses": ["2001:db8:1::77"]},
+                     {"duid": "00:03:00:01:02:00:00:00:00:98", "hostname": "onlyname"}]},
    {"id": 2, "subnet": "2001:db8:2::/64", "interface-id": "relay-if2",
     "preferred-lifetime": 300, "valid-lifetime": 400,
     "pools": [{"pool": "2001:db8:2::100-2001:db8:2::fff"}]}]}}`
@@ -536,6 +545,49 @@ var diffScript6 = []step6{
 	}},
 	{"request ia_pd no hint twice", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRequest, client: 3, server: true, ias: []ia6{pd(2)}}
+	}},
+	{"request hw-address reservation", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 0x77, server: true, ias: []ia6{na(1)}}
+	}},
+	{"request hostname-only reservation", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 0x98, server: true, ias: []ia6{na(1)}}
+	}},
+	{"request hostname-only reservation fqdn", func(map[string]*dhcp6.Packet) query6 {
+		fqdn := append([]byte{1}, "\x04mine"...)
+		return query6{t: dhcp6.MsgRequest, client: 0x98, server: true, ias: []ia6{na(2)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
+	}},
+	{"information-request reserved host", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 0x99, oro: dnsOro}
+	}},
+	{"solicit pool option", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 30, oro: []uint16{uint16(dhcp6.OptSIPServersDNS), uint16(dhcp6.OptSNTPServers)}, ias: []ia6{na(1)}}
+	}},
+	{"information-request pool option", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 30, oro: []uint16{uint16(dhcp6.OptSIPServersDNS), uint16(dhcp6.OptSNTPServers)}}
+	}},
+	{"solicit class option", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 31, oro: []uint16{uint16(dhcp6.OptInformationRefresh)}, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: []byte{0, 0, 0x09, 0xbf, 0, 4, 't', 'e', 's', 't'}}}}
+	}},
+	{"information-request class option", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 31, oro: []uint16{uint16(dhcp6.OptInformationRefresh)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: []byte{0, 0, 0x09, 0xbf, 0, 4, 't', 'e', 's', 't'}}}}
+	}},
+	{"shared network first", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 40, server: true, link: "2001:db8:3::1", ias: []ia6{na(1)}}
+	}},
+	{"shared network second", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 41, server: true, link: "2001:db8:3::1", ias: []ia6{na(1)}}
+	}},
+	{"shared network overflow", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 42, server: true, link: "2001:db8:3::1", ias: []ia6{na(1), na(2)}}
+	}},
+	{"shared network renew in other subnet", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRenew, client: 42, server: true, link: "2001:db8:3::1", ias: []ia6{na(1, leased(p["shared network overflow"], false, 1)...)}}
+	}},
+	{"shared network solicit pd none", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 43, link: "2001:db8:4::1", ias: []ia6{pd(1)}}
 	}},
 	{"renew after release", func(p map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRenew, client: 1, server: true, ias: []ia6{na(1, leased(p["request"], false, 1)...)}}

@@ -30,9 +30,9 @@ func (w *worker) processClientFQDN() {
 	o, ok := w.q.Options.Get(dhcp6.OptClientFQDN)
 	if !ok || len(o.Data) < 1 {
 		// Without the option, a reservation's hostname still names the
-		// reserved leases (as given, not qualified), as Kea 2.2 writes
+		// client's leases (as given, not qualified), as Kea 2.2 writes
 		// them.
-		if h := w.host; h != nil && h.Hostname != "" && (len(h.Addresses) > 0 || len(h.Prefixes) > 0) {
+		if h := w.host; h != nil && h.Hostname != "" {
 			w.actx.Hostname = h.Hostname
 		}
 		return

@@ -15,7 +15,7 @@ const (
 	msgNoSubnet    = "Server could not select subnet for this client"
 	msgNoSubnetPD  = "Sorry, no subnet available."
 	msgNoAddrs     = "Sorry, no address could be assigned at this time."
-	msgNoPrefixes  = "Sorry, no prefixes could be assigned at this time."
+	msgNoPrefixes  = "Sorry, no prefixes could be allocated."
 	msgNoBindingNA = "Sorry, no known leases for this duid/iaid."
 	msgNoBindingPD = "Sorry, no known PD leases for this duid/iaid."
 )
@@ -143,6 +143,14 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 		res, err = w.srv.engine.Renew6(&w.actx, &ictx, *renew)
 	} else {
 		res, err = w.srv.engine.Allocate6(&w.actx, &ictx)
+	}
+	// The engine may have moved to another subnet of the shared network
+	// (the client's lease is there, or the selected one is full): the
+	// reply's timers and options follow, as Kea's ctx.subnet_ does.
+	if cs := w.actx.Subnet; cs != nil && cs != w.subnet.cfg {
+		if sn := w.snap.byID[cs.ID]; sn != nil {
+			w.subnet = sn
+		}
 	}
 	if err != nil || len(res.Leases) == 0 {
 		w.addStatus(noneStatus, noneMsg)
