@@ -32,12 +32,12 @@ var ErrTooManyRowErrors = errors.New("exceeded maximum number of failures")
 // the file each; apply and onErr are called from one goroutine at a
 // time, in file order.
 func Load4(path string, maxErrors int, apply func(*lease.Lease4), onErr func(*RowError)) (LoadResult, error) {
-	return load(path, Schema4, maxErrors, onErr, ParseLease4, apply)
+	return load(path, Schema4, maxErrors, onErr, parseLease4, apply)
 }
 
 // Load6 is Load4 for DHCPv6 lease files.
 func Load6(path string, maxErrors int, apply func(*lease.Lease6), onErr func(*RowError)) (LoadResult, error) {
-	return load(path, Schema6, maxErrors, onErr, ParseLease6, apply)
+	return load(path, Schema6, maxErrors, onErr, parseLease6, apply)
 }
 
 // blockSize is how much of a file one parsing job gets (more when a
@@ -50,6 +50,7 @@ type block[L any] struct {
 	// last is set for the file's last block; its final line may lack the
 	// newline.
 	last bool
+	torn bool  // the last line has no newline
 	err  error // reading failed after data
 	rows []parsed[L]
 	done chan struct{}
@@ -60,7 +61,7 @@ type parsed[L any] struct {
 	err error
 }
 
-func load[L any](path string, s *Schema, maxErrors int, onErr func(*RowError), parse func([][]byte) (*L, error), apply func(*L)) (LoadResult, error) {
+func load[L any](path string, s *Schema, maxErrors int, onErr func(*RowError), parse func([][]byte, *arena) (*L, error), apply func(*L)) (LoadResult, error) {
 	var res LoadResult
 	f, err := os.Open(path)
 	if err != nil {
@@ -81,12 +82,26 @@ func load[L any](path string, s *Schema, maxErrors int, onErr func(*RowError), p
 	jobs := make(chan *block[L])
 	quit := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Go(func() { readBlocks(r.br, queue, jobs, quit) })
+	// Parsed blocks' buffers go back to the reader: nothing parsed points
+	// into them.
+	free := make(chan []byte, 2*workers+2)
+	freeRows := make(chan []parsed[L], 2*workers+2)
+	wg.Go(func() { readBlocks(r.br, queue, jobs, free, quit) })
 	for range workers {
 		wg.Go(func() {
 			var fields [][]byte
 			for b := range jobs {
+				select {
+				case b.rows = <-freeRows:
+				default:
+				}
 				fields = parseBlock(r, b, parse, fields)
+				buf := b.data
+				b.data = nil
+				select {
+				case free <- buf:
+				default:
+				}
 				close(b.done)
 			}
 		})
@@ -101,7 +116,7 @@ func load[L any](path string, s *Schema, maxErrors int, onErr func(*RowError), p
 		<-b.done
 		for i, p := range b.rows {
 			res.Rows++
-			res.Unterminated = b.last && i == len(b.rows)-1 && (len(b.data) == 0 || b.data[len(b.data)-1] != '\n')
+			res.Unterminated = b.torn && i == len(b.rows)-1
 			if p.err == nil {
 				apply(p.l)
 				continue
@@ -117,19 +132,33 @@ func load[L any](path string, s *Schema, maxErrors int, onErr func(*RowError), p
 		if b.err != nil {
 			return res, fmt.Errorf("lease file %s: %w", path, b.err)
 		}
+		clear(b.rows)
+		select {
+		case freeRows <- b.rows[:0]:
+		default:
+		}
 	}
 	return res, nil
 }
 
 // readBlocks cuts the rest of the file into blocks of whole lines, each
 // queued in order and handed to a parser, until the end of the file, a
-// read error or quit. It closes queue and jobs when it returns.
-func readBlocks[L any](br io.Reader, queue, jobs chan<- *block[L], quit <-chan struct{}) {
+// read error or quit. It reuses the buffers parsers return on free. It
+// closes queue and jobs when it returns.
+func readBlocks[L any](br io.Reader, queue, jobs chan<- *block[L], free <-chan []byte, quit <-chan struct{}) {
 	defer close(queue)
 	defer close(jobs)
 	var carry []byte
 	for {
-		buf := make([]byte, max(blockSize, 2*len(carry)))
+		var buf []byte
+		select {
+		case buf = <-free:
+		default:
+		}
+		if cap(buf) < max(blockSize, 2*len(carry)) {
+			buf = make([]byte, max(blockSize, 2*len(carry)))
+		}
+		buf = buf[:cap(buf)]
 		n := copy(buf, carry)
 		m, err := io.ReadFull(br, buf[n:])
 		buf = buf[:n+m]
@@ -146,7 +175,7 @@ func readBlocks[L any](br io.Reader, queue, jobs chan<- *block[L], quit <-chan s
 				carry = buf
 				continue
 			}
-			b.data, carry = buf[:cut], buf[cut:]
+			b.data, carry = buf[:cut], append(carry[:0], buf[cut:]...)
 		}
 		select {
 		case queue <- b:
@@ -165,11 +194,15 @@ func readBlocks[L any](br io.Reader, queue, jobs chan<- *block[L], quit <-chan s
 	}
 }
 
-// parseBlock parses every line of b into b.rows; fields is scratch room,
-// returned for reuse.
-func parseBlock[L any](r *Reader, b *block[L], parse func([][]byte) (*L, error), fields [][]byte) [][]byte {
+// parseBlock parses every line of b into b.rows (empty, maybe with room);
+// fields is scratch room, returned for reuse.
+func parseBlock[L any](r *Reader, b *block[L], parse func([][]byte, *arena) (*L, error), fields [][]byte) [][]byte {
 	data := b.data
-	b.rows = make([]parsed[L], 0, len(data)/64+1)
+	b.torn = b.last && len(data) > 0 && data[len(data)-1] != '\n'
+	if b.rows == nil {
+		b.rows = make([]parsed[L], 0, len(data)/64+1)
+	}
+	var a arena
 	for len(data) > 0 {
 		var line []byte
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -181,11 +214,12 @@ func parseBlock[L any](r *Reader, b *block[L], parse func([][]byte) (*L, error),
 		fields = f[:0]
 		var p parsed[L]
 		if err == nil {
-			p.l, p.err = parse(f)
+			p.l, p.err = parse(f, &a)
 		} else {
 			p.err = err
 		}
 		b.rows = append(b.rows, p)
 	}
+	a.flush()
 	return fields
 }

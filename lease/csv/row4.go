@@ -40,7 +40,11 @@ func (r *Reader) Next4() (*lease.Lease4, error) {
 
 // ParseLease4 converts the 12 columns of a Schema4 row into a lease,
 // applying the checks Kea applies when it reads a lease file.
-func ParseLease4(f [][]byte) (*lease.Lease4, error) {
+func ParseLease4(f [][]byte) (*lease.Lease4, error) { return parseLease4(f, nil) }
+
+// parseLease4 is ParseLease4 taking its small values from a (may be nil);
+// the hostname is set when a is flushed.
+func parseLease4(f [][]byte, a *arena) (*lease.Lease4, error) {
 	if len(f) != len(Schema4.Columns) {
 		return nil, fmt.Errorf("row has %d columns, want %d", len(f), len(Schema4.Columns))
 	}
@@ -54,7 +58,7 @@ func ParseLease4(f [][]byte) (*lease.Lease4, error) {
 		return nil, err
 	}
 	if len(f[c4HWAddr]) > 0 {
-		if b, ok := parseColonHex(f[c4HWAddr]); ok && len(b) <= lease.MaxHWAddrLen {
+		if b, ok := parseColonHex(f[c4HWAddr], a); ok && len(b) <= lease.MaxHWAddrLen {
 			l.HWAddr = lease.HWAddr{Bytes: b, Type: lease.HTypeEther}
 		} else if l.HWAddr, err = lease.ParseHWAddr(string(f[c4HWAddr]), lease.HTypeEther); err != nil {
 			return nil, err
@@ -64,7 +68,7 @@ func ParseLease4(f [][]byte) (*lease.Lease4, error) {
 	}
 	if len(f[c4ClientID]) > 0 {
 		var ok bool
-		if l.ClientID, ok = parseColonHex(f[c4ClientID]); !ok {
+		if l.ClientID, ok = parseColonHex(f[c4ClientID], a); !ok {
 			if l.ClientID, err = lease.ParseHex(string(f[c4ClientID])); err != nil {
 				return nil, fmt.Errorf("invalid client-id '%s'", f[c4ClientID])
 			}
@@ -91,7 +95,7 @@ func ParseLease4(f [][]byte) (*lease.Lease4, error) {
 	if l.FQDNRev, err = parseBool(f[c4FQDNRev], "fqdn_rev"); err != nil {
 		return nil, err
 	}
-	l.Hostname = Unescape(string(f[c4Hostname]))
+	a.setText(&l.Hostname, f[c4Hostname])
 	if l.UserContext, err = readUserContext(f[c4UserContext]); err != nil {
 		return nil, err
 	}
@@ -198,20 +202,26 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 }
 
 // parseColonHex parses the form Kea writes, two hex digits per octet
-// separated by colons ("01:aa:bb"), straight from the row's bytes; false
-// for anything else, which lease.ParseHex then reads with all its forms.
-func parseColonHex(b []byte) ([]byte, bool) {
+// separated by colons ("01:aa:bb"), straight from the row's bytes into
+// room from a; false for anything else, which lease.ParseHex then reads
+// with all its forms.
+func parseColonHex(b []byte, a *arena) ([]byte, bool) {
 	if len(b)%3 != 2 {
 		return nil, false
 	}
-	out := make([]byte, len(b)/3+1)
-	for i := range out {
-		p := 3 * i
-		hi, ok1 := unhex(b[p])
-		lo, ok2 := unhex(b[p+1])
-		if !ok1 || !ok2 || (p+2 < len(b) && b[p+2] != ':') {
+	for i, c := range b {
+		if i%3 == 2 {
+			if c != ':' {
+				return nil, false
+			}
+		} else if _, ok := unhex(c); !ok {
 			return nil, false
 		}
+	}
+	out := a.bytes(len(b)/3 + 1)
+	for i := range out {
+		hi, _ := unhex(b[3*i])
+		lo, _ := unhex(b[3*i+1])
 		out[i] = hi<<4 | lo
 	}
 	return out, true

@@ -47,7 +47,11 @@ func (r *Reader) Next6() (*lease.Lease6, error) {
 
 // ParseLease6 converts the 18 columns of a Schema6 row into a lease,
 // applying the checks Kea applies when it reads a lease file.
-func ParseLease6(f [][]byte) (*lease.Lease6, error) {
+func ParseLease6(f [][]byte) (*lease.Lease6, error) { return parseLease6(f, nil) }
+
+// parseLease6 is ParseLease6 taking its small values from a (may be nil);
+// the hostname is set when a is flushed.
+func parseLease6(f [][]byte, a *arena) (*lease.Lease6, error) {
 	if len(f) != len(Schema6.Columns) {
 		return nil, fmt.Errorf("row has %d columns, want %d", len(f), len(Schema6.Columns))
 	}
@@ -60,7 +64,7 @@ func ParseLease6(f [][]byte) (*lease.Lease6, error) {
 		return nil, err
 	}
 	var ok bool
-	if l.DUID, ok = parseColonHex(f[c6DUID]); !ok {
+	if l.DUID, ok = parseColonHex(f[c6DUID], a); !ok {
 		l.DUID, err = lease.ParseHex(string(f[c6DUID]))
 	}
 	if err != nil || len(l.DUID) == 0 {
@@ -103,7 +107,7 @@ func ParseLease6(f [][]byte) (*lease.Lease6, error) {
 	if l.FQDNRev, err = parseBool(f[c6FQDNRev], "fqdn_rev"); err != nil {
 		return nil, err
 	}
-	l.Hostname = Unescape(string(f[c6Hostname]))
+	a.setText(&l.Hostname, f[c6Hostname])
 	// Like Kea, an unreadable hardware address is dropped, not fatal.
 	if len(f[c6HWAddr]) > 0 {
 		if hw, err := lease.ParseHWAddr(string(f[c6HWAddr]), lease.HTypeEther); err == nil && !hw.IsZero() {

@@ -166,20 +166,34 @@ func BenchmarkLoad1M(b *testing.B) {
 	f.Close()
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := cpuTime()
+	var cpu time.Duration
+	var heap float64
 	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		c0 := cpuTime()
 		s, err := Open4(Config{Persist: true, Name: name})
+		cpu += cpuTime() - c0
 		if err != nil {
 			b.Fatal(err)
 		}
 		if s.Len() != benchLeases {
 			b.Fatalf("loaded %d", s.Len())
 		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap = float64(after.HeapAlloc-before.HeapAlloc) / benchLeases
+		b.StartTimer()
 		s.Close()
 	}
+	b.ReportMetric(heap, "heapB/lease")
 	// CPU time (user+system, all threads) tells more than wall time on a
 	// shared machine.
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }
 
 func cpuTime() time.Duration {

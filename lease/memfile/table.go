@@ -140,82 +140,80 @@ func (t *table[L]) loadSet(a addrKey, l *L) {
 // placed by loadSet, sorting each shard's keys once instead of inserting
 // them one by one. The shards are built in parallel.
 func (t *table[L]) build() {
-	entries := make([][nShards][]indexEntry, len(t.ops.keys))
-	var wg sync.WaitGroup
-	work := make(chan int)
-	workers := max(1, runtime.GOMAXPROCS(0))
-	for range workers {
-		wg.Go(func() {
-			for i := range work {
-				t.buildShard(&t.shards[i])
-			}
-		})
-	}
-	for i := range t.shards {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	// Index entries are grouped by index shard (a counting sort), then
-	// each shard's map is made at its exact size.
-	total := 0
-	for i := range t.shards {
-		total += len(t.shards[i].m)
-	}
-	for x, key := range t.ops.keys {
-		all := make([]indexEntry, 0, total)
+	// found[i][x]: the (key hash, address) pairs of index x in shard i.
+	found := make([][][]indexEntry, nShards)
+	parallel(nShards, func(i int) { found[i] = t.buildShard(&t.shards[i]) })
+	for x := range t.ops.keys {
+		// Group the pairs by index shard (a counting sort), then make
+		// each index shard at its size.
 		var counts [nShards]int
-		for i := range t.shards {
-			for a, l := range t.shards[i].m {
-				if k := key(l); len(k) > 0 {
-					h := keyHash(k)
-					all = append(all, indexEntry{h, a})
-					counts[hashShard(h)]++
-				}
+		total := 0
+		for i := range found {
+			for _, e := range found[i][x] {
+				counts[hashShard(e.h)]++
 			}
+			total += len(found[i][x])
 		}
-		grouped := make([]indexEntry, len(all))
+		grouped := make([]indexEntry, total)
 		var next [nShards]int
 		off := 0
 		for j := range nShards {
 			next[j] = off
-			entries[x][j] = grouped[off : off+counts[j]]
 			off += counts[j]
 		}
-		for _, e := range all {
-			j := hashShard(e.h)
-			grouped[next[j]] = e
-			next[j]++
+		for i := range found {
+			for _, e := range found[i][x] {
+				j := hashShard(e.h)
+				grouped[next[j]] = e
+				next[j]++
+			}
+			found[i][x] = nil
 		}
+		parallel(nShards, func(j int) {
+			t.idx[x].build(j, grouped[next[j]-counts[j]:next[j]])
+		})
 	}
-	work = make(chan int)
-	for range workers {
+}
+
+// parallel runs fn(0) ... fn(n-1) on GOMAXPROCS goroutines.
+func parallel(n int, fn func(int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			for j := range work {
-				for x := range t.ops.keys {
-					t.idx[x].build(j, entries[x][j])
-					entries[x][j] = nil
-				}
+			for i := range work {
+				fn(i)
 			}
 		})
 	}
-	for j := range nShards {
-		work <- j
+	for i := range n {
+		work <- i
 	}
 	close(work)
 	wg.Wait()
 }
 
-func (t *table[L]) buildShard(sh *shard[L]) {
+// buildShard sorts a shard's keys into its sets and returns the
+// secondary index pairs of its leases, one slice per index.
+func (t *table[L]) buildShard(sh *shard[L]) [][]indexEntry {
 	order := make([]addrKey, 0, len(sh.m))
 	exp := make([]expKey, 0, len(sh.m))
 	var rexp []expKey
+	found := make([][]indexEntry, len(t.ops.keys))
+	for x := range found {
+		found[x] = make([]indexEntry, 0, len(sh.m))
+	}
 	for a, l := range sh.m {
 		order = append(order, a)
 		if t.reclaimed(l) {
 			rexp = append(rexp, t.expKey(l))
 		} else {
 			exp = append(exp, t.expKey(l))
+		}
+		for x, key := range t.ops.keys {
+			if k := key(l); len(k) > 0 {
+				found[x] = append(found[x], indexEntry{keyHash(k), a})
+			}
 		}
 	}
 	slices.SortFunc(order, cmpAddr)
@@ -236,6 +234,7 @@ func (t *table[L]) buildShard(sh *shard[L]) {
 	sh.order.setSorted(order)
 	sh.exp.setSorted(exp)
 	sh.rexp.setSorted(rexp)
+	return found
 }
 
 // get returns a copy of the lease at a, or nil.
