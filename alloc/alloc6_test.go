@@ -168,7 +168,7 @@ func TestRenewReleaseDecline6(t *testing.T) {
 		want Release6Outcome
 	}{
 		{"other duid", 2, 5, addr, NotOwner},
-		{"other iaid", 1, 6, addr, NotOwner},
+		{"other iaid", 1, 6, addr, WrongIAID},
 		{"unknown", 1, 5, netip.MustParseAddr("2001:db8:1::77"), NoLease},
 		{"owner", 1, 5, addr, Released},
 		{"again", 1, 5, addr, NoLease},

@@ -19,10 +19,13 @@ const (
 	Released Release6Outcome = iota
 	// NoLease: there is no lease for the resource.
 	NoLease
-	// NotOwner: the lease belongs to another DUID or IAID.
+	// NotOwner: the lease belongs to another DUID.
 	NotOwner
 	// Dropped: a lease6_decline callout returned Drop: no reply is sent.
 	Dropped
+	// WrongIAID: the lease is the client's (same DUID) but of another
+	// IAID; Kea tells this case apart in its status text.
+	WrongIAID
 )
 
 // Release6 handles one IAADDR or IAPREFIX of a RELEASE (Kea's
@@ -107,8 +110,11 @@ func (e *Engine6) owned(c *Context6, t lease.Type, iaid uint32, addr netip.Addr)
 	if l == nil {
 		return nil, NoLease, nil
 	}
-	if !bytes.Equal(l.DUID, c.DUID) || l.IAID != iaid {
+	if !bytes.Equal(l.DUID, c.DUID) {
 		return nil, NotOwner, nil
+	}
+	if l.IAID != iaid {
+		return nil, WrongIAID, nil
 	}
 	return l, Released, nil
 }

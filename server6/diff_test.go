@@ -589,6 +589,46 @@ var diffScript6 = []step6{
 	{"shared network solicit pd none", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgSolicit, client: 43, link: "2001:db8:4::1", ias: []ia6{pd(1)}}
 	}},
+	{"solicit rapid commit where off", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 50, rapid: true, ifID: "relay-if2", ias: []ia6{na(1)}}
+	}},
+	{"solicit declined address hint", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 51, ias: []ia6{na(1, leased(p["request ia_na and ia_pd"], false, 2)...)}}
+	}},
+	{"solicit preference requested", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 52, oro: []uint16{uint16(dhcp6.OptPreference)}, ias: []ia6{na(1)}}
+	}},
+	{"request hint in another subnet", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 53, server: true, ias: []ia6{na(1, a128("2001:db8:2::5"))}}
+	}},
+	{"renew known plus foreign address", func(p map[string]*dhcp6.Packet) query6 {
+		addrs := append(leased(p["request hint in another subnet"], false, 1), a128("2001:db8:1::1e0"))
+		return query6{t: dhcp6.MsgRenew, client: 53, server: true, ias: []ia6{na(1, addrs...)}}
+	}},
+	{"renew address of another client", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRenew, client: 54, server: true, ias: []ia6{na(1, leased(p["request rapid partner"], false, 1)...)}}
+	}},
+	{"solicit two ia_pd", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 55, ias: []ia6{pd(1), pd(2)}}
+	}},
+	{"request pd exact hint", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 56, server: true, ias: []ia6{pd(1, netip.MustParsePrefix("2001:db8:80aa:bb00::/56"))}}
+	}},
+	{"rebind pd unknown", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRebind, client: 57, ias: []ia6{pd(1, netip.MustParsePrefix("2001:db8:80cc:dd00::/56"))}}
+	}},
+	{"release wrong iaid", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRelease, client: 2, server: true, ias: []ia6{na(5, leased(p["request rapid partner"], false, 1)...)}}
+	}},
+	{"decline wrong iaid", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgDecline, client: 2, server: true, ias: []ia6{na(5, leased(p["request rapid partner"], false, 1)...)}}
+	}},
+	{"release pd wrong iaid", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRelease, client: 4, server: true, ias: []ia6{pd(9, leased(p["request ia_na and ia_pd"], true, 3)...)}}
+	}},
+	{"release pd not owner", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRelease, client: 58, server: true, ias: []ia6{pd(3, leased(p["request ia_na and ia_pd"], true, 3)...)}}
+	}},
 	{"renew after release", func(p map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRenew, client: 1, server: true, ias: []ia6{na(1, leased(p["request"], false, 1)...)}}
 	}},

@@ -288,6 +288,8 @@ func (w *worker) releaseIA(t lease.Type, ia dhcp6.IA) (dhcp6.StatusCode, string)
 			return dhcp6.StatusNoBinding, noBinding
 		case out == alloc.NotOwner:
 			return dhcp6.StatusNoBinding, "This address does not belong to you, you can't release it"
+		case out == alloc.WrongIAID: // Kea says "address" for prefixes too
+			return dhcp6.StatusNoBinding, "This is your address, but you used wrong IAID"
 		}
 		if l != nil {
 			w.deleted = append(w.deleted, l)
@@ -327,6 +329,8 @@ func (w *worker) processDecline() bool {
 				status, msg = dhcp6.StatusNoBinding, "Server does not know about such an address."
 			case out == alloc.NotOwner:
 				status, msg = dhcp6.StatusNoBinding, "This address does not belong to you, you can't decline it"
+			case out == alloc.WrongIAID:
+				status, msg = dhcp6.StatusNoBinding, "This is your address, but you used wrong IAID"
 			default:
 				if l != nil {
 					w.deleted = append(w.deleted, l)
