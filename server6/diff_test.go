@@ -629,6 +629,22 @@ var diffScript6 = []step6{
 	{"release pd not owner", func(p map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRelease, client: 58, server: true, ias: []ia6{pd(3, leased(p["request ia_na and ia_pd"], true, 3)...)}}
 	}},
+	{"solicit malformed fqdn", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 59, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: []byte{1, 9, 'a', 'b'}}}}
+	}},
+	{"request fqdn n and s", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 60, server: true, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: []byte{5, 1, 'a', 0}}}}
+	}},
+	{"information-request empty fqdn option", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 61, oro: dnsOro,
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN}}}
+	}},
+	{"solicit fqdn reserved flag bits", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 62, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: []byte{0xf1, 1, 'a', 0}}}}
+	}},
 	{"renew after release", func(p map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRenew, client: 1, server: true, ias: []ia6{na(1, leased(p["request"], false, 1)...)}}
 	}},

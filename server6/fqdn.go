@@ -1,6 +1,7 @@
 package server6
 
 import (
+	"errors"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -74,6 +75,24 @@ func (w *worker) processClientFQDN() {
 	}
 	w.fqdnSent, w.fqdnFlags, w.fqdnName = true, rflags, out
 	w.actx.Hostname = out
+}
+
+// errBadFQDN is the parse error of a query with a malformed Client FQDN.
+var errBadFQDN = errors.New("malformed Client FQDN option")
+
+// badClientFQDN reports a Client FQDN option Kea cannot unpack: no flags
+// octet, both N and S set, or a name that is not a domain name in wire
+// format. Kea fails the whole packet's parse then, and so does the server.
+func badClientFQDN(opts dhcp6.Options) bool {
+	o, ok := opts.Get(dhcp6.OptClientFQDN)
+	if !ok {
+		return false
+	}
+	if len(o.Data) < 1 || o.Data[0]&(fqdnN|fqdnS) == fqdnN|fqdnS {
+		return true
+	}
+	_, _, valid := decodeName6(o.Data[1:])
+	return !valid
 }
 
 // finishFQDN adds the Client FQDN option to the reply; an empty name is

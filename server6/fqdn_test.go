@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/nestordhcp/nestor/dhcp6"
 )
 
 func TestDecodeName6(t *testing.T) {
@@ -47,5 +49,30 @@ func TestEncodeQualifyName6(t *testing.T) {
 	}
 	if got := scrub6("my_host", "[^A-Za-z0-9.-]", ""); got != "myhost" {
 		t.Errorf("scrub6 = %q", got)
+	}
+}
+
+func TestBadClientFQDN(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		bad  bool
+	}{
+		{"full name", []byte("\x01\x04host\x00"), false},
+		{"partial name", []byte("\x00\x04host"), false},
+		{"flags only", []byte{1}, false},
+		{"reserved flag bits", []byte("\xf1\x01a\x00"), false},
+		{"empty", nil, true},
+		{"N and S", []byte("\x05\x01a\x00"), true},
+		{"label past the end", []byte{1, 9, 'a', 'b'}, true},
+	}
+	for _, tt := range tests {
+		opts := dhcp6.Options{{Code: dhcp6.OptClientFQDN, Data: tt.data}}
+		if got := badClientFQDN(opts); got != tt.bad {
+			t.Errorf("%s: bad %v, want %v", tt.name, got, tt.bad)
+		}
+	}
+	if badClientFQDN(nil) {
+		t.Error("no option reported bad")
 	}
 }

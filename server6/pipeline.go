@@ -43,7 +43,11 @@ func (w *worker) process(np *netio.Packet) {
 		skipUnpack = status == hooks.Skip
 	}
 	if !skipUnpack {
-		if err := w.q.Decode(w.q.Raw); err != nil {
+		err := w.q.Decode(w.q.Raw)
+		if err == nil && badClientFQDN(w.q.Options) {
+			err = errBadFQDN
+		}
+		if err != nil {
 			if s.log.DebugEnabled(dbgDetail) {
 				s.log.Debug(dbgDetail, keamsg.DHCP6_PACKET_DROP_PARSE_FAIL, w.q.Src.Addr(), w.q.Dst.Addr(), w.q.IfName, err)
 			}
