@@ -248,7 +248,7 @@ type ia6 struct {
 	addrs []netip.Prefix
 }
 
-func (q query6) encode() []byte {
+func (q query6) encode(t *testing.T) []byte {
 	var b dhcp6.Builder
 	b.Reset(nil)
 	link := q.link
@@ -319,7 +319,7 @@ func (q query6) encode() []byte {
 	}
 	out, err := b.Finish()
 	if err != nil {
-		panic(err) // a scripting mistake in the test itself
+		t.Fatalf("encoding the query: %v", err)
 	}
 	return out
 }
@@ -664,8 +664,8 @@ func TestDifferentialKea22(t *testing.T) {
 		xid := uint32(0x100 + i)
 		kq, nq := s.q(kprev), s.q(nprev)
 		kq.xid, nq.xid = xid, xid
-		kr := kea.ask(t, kq.encode(), xid)
-		nr := nes.ask(t, nq.encode(), xid)
+		kr := kea.ask(t, kq.encode(t), xid)
+		nr := nes.ask(t, nq.encode(t), xid)
 		kprev[s.name], nprev[s.name] = kr, nr
 		kd, nd := describe6(kr), describe6(nr)
 		if testing.Verbose() {
