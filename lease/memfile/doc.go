@@ -15,4 +15,9 @@
 // it, then read each lease under its address shard and re-check the key,
 // so a stale index entry is harmless. The lease file is a single append
 // stream behind one mutex, held only for the write(2) of one row.
+//
+// Start-up: the lease files are parsed by several goroutines (package
+// csv) and applied in file order to the address maps alone; the sorted
+// sets and secondary indexes are then built once, per shard, in parallel.
+// An index shard is a flat table of (key hash, address) pairs.
 package memfile
