@@ -2,6 +2,7 @@ package server4
 
 import (
 	"fmt"
+	"github.com/nestordhcp/nestor/internal/daemon"
 	"os"
 	"time"
 
@@ -143,7 +144,7 @@ func (s *Server) reconfigure(cfg *config.Dhcp4, prefix string) ctrl.Answer {
 		return ctrl.Error(prefix + err.Error())
 	}
 	if s.opts.ManageLogging {
-		if err := s.applyLogging(cfg); err != nil {
+		if err := daemon.ApplyLoggers(cfg.Loggers); err != nil {
 			return ctrl.Error(prefix + err.Error())
 		}
 	}

@@ -1,6 +1,7 @@
 package server6
 
 import (
+	"github.com/nestordhcp/nestor/internal/daemon"
 	"os"
 	"time"
 
@@ -70,7 +71,7 @@ func (s *Server) cmdConfigReload(*ctrl.Command) ctrl.Answer {
 		return ctrl.Error("Config reload failed: " + err.Error())
 	}
 	if s.opts.ManageLogging {
-		if err := applyLogging(cfg); err != nil {
+		if err := daemon.ApplyLoggers(cfg.Loggers); err != nil {
 			return ctrl.Error("Config reload failed: " + err.Error())
 		}
 	}
