@@ -174,6 +174,18 @@ func (h *CalloutHandle) ArgumentNames() []string {
 	return names
 }
 
+// ArgumentValue returns argument name untyped, with the Go type it was set
+// with (for tools that inspect every argument of a hook point); ok is false
+// when it is not set. Callouts use Get.
+func (h *CalloutHandle) ArgumentValue(name string) (v any, t reflect.Type, ok bool) {
+	for i := range h.args {
+		if h.args[i].name == name {
+			return h.args[i].val, h.args[i].typ, true
+		}
+	}
+	return nil, nil, false
+}
+
 // DeleteArgument removes argument name, if set.
 func (h *CalloutHandle) DeleteArgument(name string) {
 	for i := range h.args {

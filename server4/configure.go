@@ -87,6 +87,15 @@ func (s *Server) configure(cfg *config.Dhcp4) error {
 		return err
 	}
 	if err := s.callSrvConfigured(cfg); err != nil {
+		// A callout rejected the configuration: Kea rolls the staging
+		// configuration back, so the subnets, pools and rules in force
+		// stay (the libraries stay loaded, as in Kea).
+		if old != nil {
+			s.snap.Store(old)
+			s.engine.Reconfigure(old.cfg, old.hosts)
+			_ = setSubnetStats(s.stats, snap, old, s.store)
+		}
+		s.reclaimer.Start()
 		return err
 	}
 	s.reclaimer.Start()

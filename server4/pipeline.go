@@ -153,7 +153,7 @@ func (w *worker) commit(mt dhcp4.MessageType) (parked bool) {
 	} else {
 		hooks.Set(h, "deleted_leases4", &w.deleted)
 	}
-	err := s.hooks.Park(point, w, func() { s.unparked(w, point) })
+	err := s.hooks.Park(point, &w.q, func() { s.unparked(w, point) })
 	if err != nil {
 		state.Close()
 		s.queueFull()
@@ -164,7 +164,7 @@ func (w *worker) commit(mt dhcp4.MessageType) (parked bool) {
 	if status == hooks.Park {
 		return true
 	}
-	s.hooks.Drop(point, w)
+	s.hooks.Drop(point, &w.q)
 	if point == hooks.Lease4Offer && status != hooks.Drop && w.offerAddressInUse(h) {
 		status = hooks.Drop
 	}

@@ -67,10 +67,12 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 	} else {
 		s.engine.Reconfigure(cfg, snap.hosts)
 	}
+	old := s.snap.Load()
 	s.snap.Store(snap)
 	if err := s.hooks.LoadLibraries(libs, cfg.MultiThreading.Enable); err != nil {
 		return err
 	}
+	s.hooks.SetParkedPacketLimit(int64(cfg.ParkedPacketLimit.Or(config.DefaultParkedPacketLimit)))
 	if err := s.setSubnetStats(cfg); err != nil {
 		return err
 	}
@@ -81,6 +83,15 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 		return err
 	}
 	if err := s.callSrvConfigured(cfg); err != nil {
+		// A callout rejected the configuration: Kea rolls the staging
+		// configuration back, so the subnets, pools and rules in force
+		// stay (the libraries stay loaded, as in Kea).
+		if old != nil {
+			s.snap.Store(old)
+			s.duid = old.duid
+			s.engine.Reconfigure(old.cfg, old.hosts)
+			_ = s.setSubnetStats(old.cfg)
+		}
 		return err
 	}
 	s.reloaded = time.Now()

@@ -15,8 +15,9 @@ import (
 )
 
 // process runs the pipeline for one query in Kea's order
-// (Dhcpv6Srv::processPacket and processDhcp6Query).
-func (w *worker) process(np *netio.Packet) {
+// (Dhcpv6Srv::processPacket and processDhcp6Query). It reports whether the
+// query was parked: the worker then belongs to the parked query.
+func (w *worker) process(np *netio.Packet) (parked bool) {
 	s := w.srv
 	w.reset()
 	w.snap = s.snap.Load()
@@ -26,7 +27,7 @@ func (w *worker) process(np *netio.Packet) {
 	if s.disabled.Load() || w.snap == nil {
 		s.log.Debug(dbgBasic, keamsg.DHCP6_PACKET_DROP_DHCP_DISABLED, w.q.TransactionID)
 		st.receiveDrop.Inc()
-		return
+		return false
 	}
 	skipUnpack := false
 	if s.hooks.CalloutsPresent(hooks.Buffer6Receive) {
@@ -38,7 +39,7 @@ func (w *worker) process(np *netio.Packet) {
 		state.Close()
 		if status == hooks.Drop {
 			st.receiveDrop.Inc()
-			return
+			return false
 		}
 		skipUnpack = status == hooks.Skip
 	}
@@ -53,7 +54,7 @@ func (w *worker) process(np *netio.Packet) {
 			}
 			st.parseFailed.Inc()
 			st.receiveDrop.Inc()
-			return
+			return false
 		}
 	}
 	mt := w.q.MsgType
@@ -61,7 +62,7 @@ func (w *worker) process(np *netio.Packet) {
 	w.classify()
 	if !w.accept(mt) {
 		st.receiveDrop.Inc()
-		return
+		return false
 	}
 	if s.hooks.CalloutsPresent(hooks.Pkt6Receive) {
 		h := w.q.CalloutHandle(s.hooks)
@@ -71,13 +72,13 @@ func (w *worker) process(np *netio.Packet) {
 		status := h.Status()
 		state.Close()
 		if status == hooks.Skip || status == hooks.Drop {
-			return
+			return false
 		}
 	}
 	if w.has("DROP") {
 		s.log.Debug(dbgBasic, keamsg.DHCP6_PACKET_DROP_DROP_CLASS, w.q.TransactionID)
 		st.receiveDrop.Inc()
-		return
+		return false
 	}
 	var ok bool
 	switch mt {
@@ -99,22 +100,53 @@ func (w *worker) process(np *netio.Packet) {
 		ok = w.processInfRequest()
 	}
 	if !ok {
-		return
+		return false
 	}
 	if w.replyType == dhcp6.MsgReply && mt != dhcp6.MsgInformationRequest && mt != dhcp6.MsgConfirm && s.hooks.CalloutsPresent(hooks.Leases6Committed) {
-		h := w.q.CalloutHandle(s.hooks)
-		state := h.ScopedState()
-		hooks.Set(h, "query6", &w.q)
-		hooks.Set(h, "leases6", &w.leases)
-		hooks.Set(h, "deleted_leases6", &w.deleted)
-		s.hooks.Call(hooks.Leases6Committed, h)
-		status := h.Status()
-		state.Close()
-		if status == hooks.Drop {
-			return
-		}
+		return w.committed()
 	}
 	w.send()
+	return false
+}
+
+// committed runs leases6_committed, parking the query when a callout asks
+// for it, and sends the reply. It reports whether the query was parked:
+// the worker then belongs to the parked query.
+func (w *worker) committed() (parked bool) {
+	s := w.srv
+	if !w.build() {
+		return false
+	}
+	h := w.q.CalloutHandle(s.hooks)
+	state := h.ScopedState()
+	hooks.Set(h, "query6", &w.q)
+	hooks.Set(h, "response6", &w.r)
+	hooks.Set(h, "leases6", &w.leases)
+	hooks.Set(h, "deleted_leases6", &w.deleted)
+	if err := s.hooks.Park(hooks.Leases6Committed, &w.q, func() { s.unparked(w) }); err != nil {
+		state.Close()
+		s.queueFull()
+		return false
+	}
+	s.hooks.Call(hooks.Leases6Committed, h)
+	status := h.Status()
+	if status == hooks.Park {
+		return true
+	}
+	s.hooks.Drop(hooks.Leases6Committed, &w.q)
+	state.Close()
+	if status == hooks.Drop {
+		return false
+	}
+	w.sendBuilt()
+	return false
+}
+
+// unparked resumes a query parked at leases6_committed: the reply is sent.
+func (s *Server) unparked(w *worker) {
+	w.q.CalloutHandle(s.hooks).ScopedState().Close()
+	w.sendBuilt()
+	s.putWorker(w)
 }
 
 // classify assigns ALL and the classes whose test matches (Kea's
@@ -246,6 +278,8 @@ func (w *worker) initExchange() bool {
 		hooks.Set(h, "query6", &w.q)
 		cs := subnetConfig(sn)
 		hooks.Set(h, "subnet6", cs)
+		all := Subnet6Collection(w.snap.cfg.AllSubnets)
+		hooks.Set(h, "subnet6collection", &all)
 		s.hooks.Call(hooks.Subnet6Select, h)
 		status := h.Status()
 		if status == hooks.Drop {
@@ -303,15 +337,23 @@ func (w *worker) hwAddr(duid dhcp6.DUID) lease.HWAddr {
 	return lease.HWAddr{}
 }
 
-// send runs pkt6_send, packs the reply with its relay levels, runs
-// buffer6_send and sends it.
+// send builds the reply and sends it.
 func (w *worker) send() {
+	if w.build() {
+		w.sendBuilt()
+	}
+}
+
+// build packs the reply with its relay levels into w.r, addressed to the
+// client or relay; with pkt6_send, buffer6_send or leases6_committed
+// callouts present it also decodes it, so that they see its fields.
+func (w *worker) build() bool {
 	s := w.srv
 	q := &w.q
 	enc, err := w.pack()
 	if err != nil {
 		s.log.Error(keamsg.DHCP6_PACK_FAIL, err)
-		return
+		return false
 	}
 	w.enc = enc
 	r := &w.r
@@ -323,27 +365,56 @@ func (w *worker) send() {
 		r.Src = netip.AddrPortFrom(netip.Addr{}, s.serverPort())
 	}
 	r.Dst = w.replyDst()
-	if s.hooks.CalloutsPresent(hooks.Pkt6Send) || s.hooks.CalloutsPresent(hooks.Buffer6Send) {
+	if s.hooks.CalloutsPresent(hooks.Pkt6Send) || s.hooks.CalloutsPresent(hooks.Buffer6Send) || s.hooks.CalloutsPresent(hooks.Leases6Committed) {
 		if r.Decode(enc) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// sendBuilt runs pkt6_send on the built reply, packs it again if the
+// callouts may have changed it, runs buffer6_send and sends it.
+func (w *worker) sendBuilt() {
+	s := w.srv
+	q := &w.q
+	r := &w.r
+	if s.hooks.CalloutsPresent(hooks.Pkt6Send) {
+		h := q.CalloutHandle(s.hooks)
+		state := h.ScopedState()
+		hooks.Set(h, "query6", q)
+		hooks.Set(h, "response6", r)
+		hooks.Set(h, "subnet6", subnetConfig(w.subnet))
+		// Skip means the callouts packed the reply themselves (into
+		// Raw); one that did not sends an empty datagram, as in Kea.
+		r.Raw = nil
+		s.hooks.Call(hooks.Pkt6Send, h)
+		status := h.Status()
+		state.Close()
+		if status == hooks.Drop {
 			return
 		}
-		for _, p := range []hooks.Point{hooks.Pkt6Send, hooks.Buffer6Send} {
-			if !s.hooks.CalloutsPresent(p) {
-				continue
-			}
-			h := q.CalloutHandle(s.hooks)
-			state := h.ScopedState()
-			hooks.Set(h, "query6", q)
-			hooks.Set(h, "response6", r)
-			if p == hooks.Pkt6Send {
-				hooks.Set(h, "subnet6", subnetConfig(w.subnet))
-			}
-			s.hooks.Call(p, h)
-			status := h.Status()
-			state.Close()
-			if status == hooks.Drop || (p == hooks.Buffer6Send && status == hooks.Skip) {
+		if status != hooks.Skip {
+			// Pack what the callouts left: r's options point into
+			// w.enc, so pack into the other buffer.
+			enc, err := r.AppendTo(w.enc2[:0])
+			if err != nil {
+				s.log.Error(keamsg.DHCP6_PACK_FAIL, err)
 				return
 			}
+			w.enc2 = enc
+			r.Raw = enc
+		}
+	}
+	if s.hooks.CalloutsPresent(hooks.Buffer6Send) {
+		h := q.CalloutHandle(s.hooks)
+		state := h.ScopedState()
+		hooks.Set(h, "response6", r)
+		s.hooks.Call(hooks.Buffer6Send, h)
+		status := h.Status()
+		state.Close()
+		if status == hooks.Drop || status == hooks.Skip {
+			return
 		}
 	}
 	if err := w.transmit(r); err != nil {

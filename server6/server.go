@@ -151,9 +151,20 @@ func (s *Server) Handle(np *netio.Packet) { s.handle(np) }
 
 func (s *Server) handle(np *netio.Packet) {
 	w := s.workers.Get().(*worker)
-	w.process(np)
+	if !w.process(np) {
+		s.putWorker(w)
+	}
+}
+
+func (s *Server) putWorker(w *worker) {
 	w.q.ResetCalloutHandle()
 	s.workers.Put(w)
+}
+
+// queueFull counts a query dropped because its parking lot was full.
+func (s *Server) queueFull() {
+	s.stats.Counter("pkt6-queue-full").Inc()
+	s.pstats.receiveDrop.Inc()
 }
 
 func (s *Server) serverPort() uint16 {

@@ -1,6 +1,7 @@
 package server6
 
 import (
+	"github.com/nestordhcp/nestor/config"
 	"net/netip"
 
 	"github.com/nestordhcp/nestor/alloc"
@@ -20,10 +21,11 @@ type worker struct {
 
 	raw  []byte
 	q    pkt.Pkt6
-	r    pkt.Pkt6 // the reply, decoded only for pkt6_send callouts
+	r    pkt.Pkt6 // the reply, decoded only for hook callouts
 	conn netio.Conn
 	out  *netio.Packet
 	enc  []byte
+	enc2 []byte // the reply packed again after pkt6_send callouts
 	opt  []byte // encoded top-level options of the reply
 	// items are the reply's top-level options as spans of opt, sorted by
 	// code before encoding as Kea's option multimap orders them.
@@ -56,12 +58,18 @@ type item struct {
 // arguments of leases6_committed (passed as a pointer).
 type Lease6Collection []*lease.Lease6
 
+// Subnet6Collection is the Go type of subnet6_select's subnet6collection
+// argument (passed as a pointer): every configured subnet, not to be
+// modified.
+type Subnet6Collection []*config.Subnet6
+
 func newWorker(s *Server) *worker {
 	return &worker{
 		srv:   s,
 		raw:   make([]byte, 0, netio.MaxPayload),
 		out:   netio.NewPacket(),
 		enc:   make([]byte, 0, 1500),
+		enc2:  make([]byte, 0, 1500),
 		opt:   make([]byte, 0, 1024),
 		hosts: make(map[uint32]*host.Host6, 2),
 	}
