@@ -2,6 +2,7 @@ package alloc
 
 import (
 	"bytes"
+	"github.com/nestordhcp/nestor/dhcp6"
 	"net/netip"
 
 	"github.com/nestordhcp/nestor/config"
@@ -422,10 +423,14 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, err
 		st := e.callout6(c, *point, func(h *hooks.CalloutHandle) {
 			hooks.Set(h, "query6", c.Query)
 			hooks.Set(h, "lease6", l)
+			// Kea passes the IA option of the response being built:
+			// its IAID, and T1/T2 still 0 (they are set from the
+			// leases' lifetimes afterwards).
+			ia := &dhcp6.IA{IAID: r.ia.IAID}
 			if r.ia.Type == lease.TypePD {
-				hooks.Set(h, "ia_pd", r.ia)
+				hooks.Set(h, "ia_pd", ia)
 			} else {
-				hooks.Set(h, "ia_na", r.ia)
+				hooks.Set(h, "ia_na", ia)
 			}
 		}, func(h *hooks.CalloutHandle) {
 			if nl, err := hooks.Get[*lease.Lease6](h, "lease6"); err == nil && nl != nil {

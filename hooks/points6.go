@@ -108,7 +108,10 @@ var (
 	//   - query6 (Pkt6, in).
 	//   - lease6 (Lease6, in/out): must not change the address.
 	//   - ia_na (Option6IA, in/out) or ia_pd (Option6IA, in/out): only one
-	//     of the two is set; the IA sent back to the client.
+	//     of the two is set; the IA of the response being built (Go type
+	//     *dhcp6.IA): its IAID, T1 and T2 still 0 as in Kea, where they
+	//     are set once the leases are extended. Nestor builds the reply's
+	//     IA itself afterwards: changes to this value are not sent.
 	//
 	// Status: Skip does not renew the lease; the callout should fix the IA
 	// in the response.

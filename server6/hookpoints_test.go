@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nestordhcp/nestor/alloc"
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/dhcp6"
 	"github.com/nestordhcp/nestor/hooks"
@@ -38,8 +37,8 @@ var dox6 = map[string][]docArg{
 	"subnet6_select":       {arg[*pkt.Pkt6]("query6"), arg[*config.Subnet6]("subnet6"), arg[*Subnet6Collection]("subnet6collection")},
 	"lease6_select": {arg[*pkt.Pkt6]("query6"), arg[*config.Subnet6]("subnet6"), arg[bool]("fake_allocation"),
 		arg[*lease.Lease6]("lease6")},
-	"lease6_renew":      {arg[*pkt.Pkt6]("query6"), arg[*lease.Lease6]("lease6"), arg[*alloc.IA6]("ia_na")},
-	"lease6_rebind":     {arg[*pkt.Pkt6]("query6"), arg[*lease.Lease6]("lease6"), arg[*alloc.IA6]("ia_na")},
+	"lease6_renew":      {arg[*pkt.Pkt6]("query6"), arg[*lease.Lease6]("lease6"), arg[*dhcp6.IA]("ia_na")},
+	"lease6_rebind":     {arg[*pkt.Pkt6]("query6"), arg[*lease.Lease6]("lease6"), arg[*dhcp6.IA]("ia_na")},
 	"lease6_release":    {arg[*pkt.Pkt6]("query6"), arg[*lease.Lease6]("lease6")},
 	"lease6_decline":    {arg[*pkt.Pkt6]("query6"), arg[*lease.Lease6]("lease6")},
 	"leases6_committed": {arg[*pkt.Pkt6]("query6"), arg[*pkt.Pkt6]("response6"), arg[*Lease6Collection]("leases6"), arg[*Lease6Collection]("deleted_leases6")},

@@ -10,18 +10,21 @@ import (
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/pkt"
+	"github.com/nestordhcp/nestor/server6"
 )
 
 // The DHCPv6 arguments. query6/response6 are *pkt.Pkt6, subnet6
-// *config.Subnet6, lease6 *lease.Lease6. The DHCPv6 server is not written
-// yet, so the types of the collections (leases6, deleted_leases6) and of
-// ia_na/ia_pd are not fixed: the callouts accept *[]*lease.Lease6 and any
-// slice type registered with RegisterLease6Collection, and *dhcp6.IA,
-// dhcp6.IA or *dhcp6.Option (the raw IA option) for the IAs.
+// *config.Subnet6, lease6 *lease.Lease6, the collections (leases6,
+// deleted_leases6) *server6.Lease6Collection and ia_na/ia_pd *dhcp6.IA, as
+// server6 and package alloc pass them. The callouts also accept
+// *[]*lease.Lease6 and any slice type registered with
+// RegisterLease6Collection, and dhcp6.IA or *dhcp6.Option (the raw IA
+// option) for the IAs.
 
 var (
 	collMu       sync.RWMutex
-	collGetters6 = []func(*hooks.CalloutHandle, string) ([]*lease.Lease6, bool){getColl6[[]*lease.Lease6]}
+	collGetters6 = []func(*hooks.CalloutHandle, string) ([]*lease.Lease6, bool){
+		getColl6[server6.Lease6Collection], getColl6[[]*lease.Lease6]}
 )
 
 // RegisterLease6Collection lets the callouts read leases6 and
