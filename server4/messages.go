@@ -96,8 +96,9 @@ func (w *worker) processDecline() error {
 	if err != nil {
 		return err
 	}
+	// leases4_committed sees the declined lease in leases4 and nothing
+	// in deleted_leases4, as Kea 2.2's declineLease sets only new_lease_.
 	if old != nil {
-		w.deleted = append(w.deleted, old)
 		if l, err := w.srv.store.Lease4(addr); err == nil {
 			w.leases = append(w.leases, l)
 		}
