@@ -1,7 +1,9 @@
 // Package blocklist is an example third-party Nestor hook library: it drops
-// DHCPv4 and DHCPv6 queries from blocked client identifiers at
+// DHCPv4 and DHCPv6 queries from blocked clients at
 // pkt4_receive/pkt6_receive, counts the drops, and adds the command
-// "blocklist-stats". It is built into a custom binary with
+// "blocklist-stats". A DHCPv4 client is matched by its client identifier
+// (option 61, type byte included) or its hardware address, a DHCPv6 client
+// by its DUID, all in Kea's text form (lowercase hex, colon-separated). It is built into a custom binary with
 //
 //	nestor build --with example.com/nestor-blocklist=./examples/hooks/blocklist
 //
@@ -15,9 +17,11 @@ package blocklist
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/pkt"
 )
 
 // Name is the library's Kea-style file name.
@@ -25,12 +29,6 @@ const Name = "libexample_blocklist.so"
 
 func init() {
 	hooks.RegisterLibrary(Name, func() hooks.Library { return &Library{} })
-}
-
-// ClientIdentified is what the library needs from a query: the server's
-// packet types provide the client identifier in Kea's text form.
-type ClientIdentified interface {
-	ClientIDText() string
 }
 
 // Params are the library's "parameters".
@@ -54,10 +52,11 @@ func (l *Library) Load(h *hooks.LibraryHandle) error {
 	for _, id := range p.Blocked {
 		l.blocked[id] = true
 	}
-	for hook, arg := range map[string]string{"pkt4_receive": "query4", "pkt6_receive": "query6"} {
-		if err := h.RegisterCallout(hook, l.receive(arg)); err != nil {
-			return err
-		}
+	if err := h.RegisterCallout("pkt4_receive", l.receive4); err != nil {
+		return err
+	}
+	if err := h.RegisterCallout("pkt6_receive", l.receive6); err != nil {
+		return err
 	}
 	return h.RegisterCommand("blocklist-stats", l.stats)
 }
@@ -76,21 +75,55 @@ func (l *Library) ValidateParameters(p hooks.Parameters) error {
 // atomic counter.
 func (l *Library) MultiThreadingCompatible() bool { return true }
 
-func (l *Library) receive(arg string) hooks.Callout {
-	return func(h *hooks.CalloutHandle) error {
-		if h.Status() == hooks.Drop {
-			return nil
-		}
-		q, err := hooks.Get[ClientIdentified](h, arg)
-		if err != nil {
-			return err
-		}
-		if l.blocked[q.ClientIDText()] {
-			l.drops.Add(1)
-			h.SetStatus(hooks.Drop)
-		}
+// receive4 drops a DHCPv4 query whose client identifier or hardware
+// address is blocked. The server passes query4 as *pkt.Pkt4: Get must name
+// that exact type.
+func (l *Library) receive4(h *hooks.CalloutHandle) error {
+	if h.Status() == hooks.Drop {
 		return nil
 	}
+	q, err := hooks.Get[*pkt.Pkt4](h, "query4")
+	if err != nil {
+		return err
+	}
+	if id := q.ClientID(); (id != nil && l.blocked[hexText(id)]) || l.blocked[hexText(q.HWAddr())] {
+		l.drop(h)
+	}
+	return nil
+}
+
+// receive6 drops a DHCPv6 query whose DUID is blocked.
+func (l *Library) receive6(h *hooks.CalloutHandle) error {
+	if h.Status() == hooks.Drop {
+		return nil
+	}
+	q, err := hooks.Get[*pkt.Pkt6](h, "query6")
+	if err != nil {
+		return err
+	}
+	if duid, ok := q.ClientID(); ok && l.blocked[hexText(duid)] {
+		l.drop(h)
+	}
+	return nil
+}
+
+// drop drops the query and counts it: at pkt4_receive and pkt6_receive the
+// server leaves the drop statistics to the library.
+func (l *Library) drop(h *hooks.CalloutHandle) {
+	l.drops.Add(1)
+	h.SetStatus(hooks.Drop)
+}
+
+// hexText is Kea's text form of an identifier: "01:02:0a".
+func hexText(b []byte) string {
+	var sb strings.Builder
+	for i, c := range b {
+		if i > 0 {
+			sb.WriteByte(':')
+		}
+		fmt.Fprintf(&sb, "%02x", c)
+	}
+	return sb.String()
 }
 
 func (l *Library) stats(h *hooks.CalloutHandle) error {

@@ -1,21 +1,35 @@
 package blocklist
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
 
+	"github.com/nestordhcp/nestor/dhcp4"
 	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/pkt"
 )
 
-type query struct {
-	hooks.CalloutHandleAssociate
-	id string
+// query4 is a DISCOVER from the client with the client identifier id
+// (Kea's text form) and the hardware address 02:00:00:00:00:07.
+func query4(t *testing.T, id string) *pkt.Pkt4 {
+	t.Helper()
+	q := &pkt.Pkt4{}
+	q.Op = dhcp4.BootRequest
+	q.SetHWAddr(dhcp4.HTypeEthernet, []byte{2, 0, 0, 0, 0, 7})
+	q.SetMessageType(dhcp4.DHCPDISCOVER)
+	if id != "" {
+		b, err := hex.DecodeString(strings.ReplaceAll(id, ":", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Set(dhcp4.OptionClientIdentifier, b)
+	}
+	return q
 }
-
-func (q *query) ClientIDText() string { return q.id }
 
 func load(t *testing.T, params string) *hooks.Manager {
 	t.Helper()
@@ -29,12 +43,12 @@ func load(t *testing.T, params string) *hooks.Manager {
 }
 
 // receive runs the pkt4_receive hook point as the server does.
-func receive(mgr *hooks.Manager, q *query) hooks.NextStep {
+func receive(mgr *hooks.Manager, q *pkt.Pkt4) hooks.NextStep {
 	defer q.ResetCalloutHandle()
 	h := q.CalloutHandle(mgr)
 	state := h.ScopedState()
 	defer state.Close()
-	hooks.Set[ClientIdentified](h, "query4", q)
+	hooks.Set(h, "query4", q)
 	mgr.Call(hooks.Pkt4Receive, h)
 	return h.Status()
 }
@@ -48,7 +62,7 @@ func TestDropsBlockedClients(t *testing.T) {
 		id   string
 		want hooks.NextStep
 	}{{"01:aa:bb", hooks.Drop}, {"01:cc:dd", hooks.Continue}, {"01:aa:bb", hooks.Drop}} {
-		if got := receive(mgr, &query{id: tc.id}); got != tc.want {
+		if got := receive(mgr, query4(t, tc.id)); got != tc.want {
 			t.Errorf("client %s: status %v, want %v", tc.id, got, tc.want)
 		}
 	}
