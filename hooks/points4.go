@@ -168,10 +168,10 @@ var (
 	//     lease, if any; never nil.
 	//
 	// Status: Drop drops the response. Park parks the query: the server
-	// parks it (Manager.Park) before calling the callouts; a callout
-	// references it through CalloutHandle.ParkingLot before returning with
-	// Park, and the unpark callback runs pkt4_send and buffer4_send and
-	// sends the response.
+	// parks it (Manager.Park, the parked object being the query4 value)
+	// before calling the callouts; a callout references query4 through
+	// CalloutHandle.ParkingLot before returning with Park, and the unpark
+	// callback runs pkt4_send and buffer4_send and sends the response.
 	Leases4Committed = Register("leases4_committed")
 
 	// Lease4Offer ("lease4_offer") is called for DISCOVER instead of
@@ -246,7 +246,9 @@ var (
 	//
 	// Arguments: lease4 (Lease4, in).
 	//
-	// Status: Skip skips the recovery; the lease stays declined and is
-	// retried in the next cycle.
+	// Status: Skip skips the recovery: the lease is not removed and the
+	// declined-address statistics are not moved. As in Kea's code (the .dox
+	// says the lease stays declined), reclamation still marks it
+	// expired-reclaimed.
 	Lease4Recover = Register("lease4_recover")
 )
