@@ -237,11 +237,14 @@ func TestHookPointStatuses6(t *testing.T) {
 				t.Errorf("reply %v, want an ADVERTISE", r)
 			}
 		}},
-		{"pkt6_receive skip and drop: dropped", func(t *testing.T, hh *hookHarness) {
-			for _, st := range []hooks.NextStep{hooks.Skip, hooks.Drop} {
+		{"pkt6_receive skip and drop: dropped and counted", func(t *testing.T, hh *hookHarness) {
+			for i, st := range []hooks.NextStep{hooks.Skip, hooks.Drop} {
 				hh.rec.SetStatus("pkt6_receive", st)
 				if r := hh.query(dhcp6.MsgSolicit, sol); r != nil {
 					t.Errorf("reply with pkt6_receive %v", st)
+				}
+				if n := hh.stat("pkt6-receive-drop"); n != int64(i+1) {
+					t.Errorf("pkt6-receive-drop = %d after pkt6_receive %v", n, st)
 				}
 			}
 			if len(hh.rec.Calls("subnet6_select")) != 0 {

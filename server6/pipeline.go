@@ -72,6 +72,9 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 		status := h.Status()
 		state.Close()
 		if status == hooks.Skip || status == hooks.Drop {
+			// Kea's DHCPv6 server counts this drop (its DHCPv4
+			// server leaves it to the library).
+			st.receiveDrop.Inc()
 			return false
 		}
 	}
