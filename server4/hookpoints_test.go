@@ -267,6 +267,25 @@ func TestHookPointStatuses4(t *testing.T) {
 				t.Error("pkt4_receive called for an unparsed query")
 			}
 		}},
+		{"buffer4_receive skip after the callout parsed", "", func(t *testing.T, hs *hookServer) {
+			hs.rec.On("buffer4_receive", func(h *hooks.CalloutHandle) error {
+				q := hooks.MustGet[*pkt.Pkt4](h, "query4")
+				h.SetStatus(hooks.Skip)
+				return q.Decode(q.Raw)
+			})
+			if off := hs.discover(t, 1); off == nil || off.MessageType() != dhcp4.DHCPOFFER {
+				t.Errorf("reply %v, want an OFFER", off)
+			}
+		}},
+		{"buffer4_receive sets query4 nil: dropped", "", func(t *testing.T, hs *hookServer) {
+			hs.rec.On("buffer4_receive", func(h *hooks.CalloutHandle) error {
+				hooks.Set[*pkt.Pkt4](h, "query4", nil)
+				return nil
+			})
+			if off := hs.discover(t, 1); off != nil {
+				t.Error("OFFER sent")
+			}
+		}},
 		{"buffer4_receive edits the raw data", "", func(t *testing.T, hs *hookServer) {
 			hs.rec.On("buffer4_receive", func(h *hooks.CalloutHandle) error {
 				q := hooks.MustGet[*pkt.Pkt4](h, "query4")

@@ -396,6 +396,39 @@ func TestHookPointStatuses6(t *testing.T) {
 				t.Errorf("reply after unparking: %v %v", p.MsgType, err)
 			}
 		}},
+		{"leases6_committed park: parked-packet-limit", func(t *testing.T, hh *hookHarness) {
+			cfg := hookConfig(hh.rec, "2001:db8:1::100-2001:db8:1::1ff")
+			cfg.ParkedPacketLimit = config.Some[uint32](1)
+			if err := hh.s.Configure(cfg); err != nil {
+				t.Fatal(err)
+			}
+			var lot hooks.ParkingLotHandle
+			var parked []*pkt.Pkt6
+			hh.rec.On("leases6_committed", func(h *hooks.CalloutHandle) error {
+				lot, _ = h.ParkingLot()
+				q := hooks.MustGet[*pkt.Pkt6](h, "query6")
+				if _, err := lot.Reference(q); err != nil {
+					return err
+				}
+				parked = append(parked, q)
+				h.SetStatus(hooks.Park)
+				return nil
+			})
+			hh.query(dhcp6.MsgSolicit, client{duid: duid(1), na: []uint32{1}, rapid: true})
+			hh.query(dhcp6.MsgSolicit, client{duid: duid(2), na: []uint32{1}, rapid: true})
+			if len(parked) != 1 {
+				t.Errorf("%d queries parked with parked-packet-limit 1", len(parked))
+			}
+			if n := hh.stat("pkt6-queue-full"); n != 1 {
+				t.Errorf("pkt6-queue-full = %d", n)
+			}
+			if len(parked) > 0 && !lot.Unpark(parked[0]) {
+				t.Error("Unpark failed")
+			}
+			if len(hh.replies) != 1 {
+				t.Errorf("%d replies after unparking", len(hh.replies))
+			}
+		}},
 		{"pkt6_send changes are sent", func(t *testing.T, hh *hookHarness) {
 			hh.rec.On("pkt6_send", func(h *hooks.CalloutHandle) error {
 				r := hooks.MustGet[*pkt.Pkt6](h, "response6")
