@@ -32,7 +32,10 @@ func TestConcurrentCalls(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < 5000; i++ {
+			// A worker that finds no callouts is fast: all 5000
+			// iterations can fall inside one reload's window. Go on
+			// (bounded) until a callout has run.
+			for i := 0; i < 5000 || (calls.Load() == 0 && i < 5_000_000); i++ {
 				var a CalloutHandleAssociate
 				if m.CalloutsPresent(Pkt4Receive) {
 					h := a.CalloutHandle(m)
