@@ -47,4 +47,4 @@ func Run(args cli.DaemonArgs, _, stderr io.Writer) int {
 }
 
 // Reload is config-reload from the file, for SIGHUP.
-func (s *Server) Reload() bool { return s.cmdConfigReload(nil).Result == 0 }
+func (s *Server) Reload() bool { return s.core.Reload() }

@@ -82,7 +82,8 @@ type Server struct {
 	names   sync.Map
 	nnames  atomic.Int32
 
-	disabled   disabledState
+	disabled   daemon.NetworkState
+	core       *daemon.CoreCommands[config.Dhcp4]
 	mu         sync.Mutex // configuration changes and lifecycle
 	ctl        daemon.ControlSockets
 	started    time.Time
@@ -229,42 +230,7 @@ func (l pktLabel) String() string {
 	return b.String()
 }
 
-// disabledState is dhcp-disable/dhcp-enable's network state: the service
-// is disabled while any origin disables it.
-type disabledState struct {
-	mu      sync.Mutex
-	origins map[string]*time.Timer
-	off     atomic.Bool
-}
-
-func (s *Server) enabled() bool { return !s.disabled.off.Load() }
-
-func (d *disabledState) disable(origin string, maxPeriod time.Duration, reenable func()) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.origins == nil {
-		d.origins = map[string]*time.Timer{}
-	}
-	if t := d.origins[origin]; t != nil {
-		t.Stop()
-	}
-	var t *time.Timer
-	if maxPeriod > 0 {
-		t = time.AfterFunc(maxPeriod, reenable)
-	}
-	d.origins[origin] = t
-	d.off.Store(true)
-}
-
-func (d *disabledState) enable(origin string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if t := d.origins[origin]; t != nil {
-		t.Stop()
-	}
-	delete(d.origins, origin)
-	d.off.Store(len(d.origins) > 0)
-}
+func (s *Server) enabled() bool { return s.disabled.Enabled() }
 
 // socketAddrs records the addresses the DHCP sockets are bound to.
 func (s *Server) recordSocketAddrs() {

@@ -73,6 +73,9 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 		return err
 	}
 	s.hooks.SetParkedPacketLimit(int64(cfg.ParkedPacketLimit.Or(config.DefaultParkedPacketLimit)))
+	if old != nil {
+		s.removeSubnetStats(old.cfg)
+	}
 	if err := s.setSubnetStats(cfg); err != nil {
 		return err
 	}
@@ -98,6 +101,22 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 	return nil
 }
 
+// subnetStatNames are the per-subnet statistics a reconfiguration
+// removes before setting them again (Kea's CfgSubnets6::removeStatistics):
+// their samples start afresh with the new configuration.
+var subnetStatNames = []string{"total-nas", "assigned-nas", "cumulative-assigned-nas",
+	"total-pds", "assigned-pds", "cumulative-assigned-pds",
+	"declined-addresses", "reclaimed-declined-addresses", "reclaimed-leases"}
+
+// removeSubnetStats removes the statistics of old's subnets.
+func (s *Server) removeSubnetStats(old *config.Dhcp6) {
+	for _, sn := range old.AllSubnets {
+		for _, n := range subnetStatNames {
+			s.stats.Remove(fmt.Sprintf("subnet[%d].%s", sn.ID, n))
+		}
+	}
+}
+
 // setSubnetStats sets subnet[id].total-nas/total-pds from the pools and
 // assigned-nas/assigned-pds from the lease store (Kea's
 // recountLeaseStats6).
@@ -106,7 +125,7 @@ func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
 		id := fmt.Sprintf("subnet[%d].", sn.ID)
 		setBig := func(name string, v *big.Int) {
 			if v.IsInt64() {
-				s.stats.Counter(id + name).Set(v.Int64())
+				_ = s.stats.SetInt(id+name, v.Int64())
 				return
 			}
 			_ = s.stats.SetBig(id+name, v)
@@ -131,9 +150,9 @@ func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
 				}
 			}
 		}
-		s.stats.Counter(id + "assigned-nas").Set(na)
-		s.stats.Counter(id + "assigned-pds").Set(pd)
-		s.stats.Counter(id + "declined-addresses").Set(declined)
+		_ = s.stats.SetInt(id+"assigned-nas", na)
+		_ = s.stats.SetInt(id+"assigned-pds", pd)
+		_ = s.stats.SetInt(id+"declined-addresses", declined)
 		s.stats.Counter(id + "cumulative-assigned-nas")
 		s.stats.Counter(id + "cumulative-assigned-pds")
 	}

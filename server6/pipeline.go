@@ -24,7 +24,7 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 	w.load(np)
 	st := s.pstats
 	st.received.Inc()
-	if s.disabled.Load() || w.snap == nil {
+	if !s.disabled.Enabled() || w.snap == nil {
 		s.log.Debug(dbgBasic, keamsg.DHCP6_PACKET_DROP_DHCP_DISABLED, w.q.TransactionID)
 		st.receiveDrop.Inc()
 		return false

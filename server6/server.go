@@ -78,7 +78,8 @@ type Server struct {
 
 	workers sync.Pool
 
-	disabled atomic.Bool
+	disabled daemon.NetworkState
+	core     *daemon.CoreCommands[config.Dhcp6]
 	mu       sync.Mutex
 	ctl      daemon.ControlSockets
 	started  time.Time
