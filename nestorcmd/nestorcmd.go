@@ -12,6 +12,7 @@ import (
 
 	"github.com/nestordhcp/nestor/admin"
 	"github.com/nestordhcp/nestor/internal/version"
+	"github.com/nestordhcp/nestor/keactrl"
 	"github.com/nestordhcp/nestor/lease/lfc"
 )
 
@@ -35,7 +36,7 @@ func init() {
 		{"admin", "kea-admin", "database administration", admin.Run},
 		{"shell", "kea-shell", "the control channel client", runShell},
 		{"perfdhcp", "perfdhcp", "the DHCP load generator", notBuilt},
-		{"ctrl", "keactrl", "start, stop and reload the daemons", notBuilt},
+		{"keactrl", "keactrl", "start, stop and reload the daemons", runKeactrl},
 		{"build", "", "build a custom binary with third-party hook libraries", runBuild},
 		{"demo", "", "serve a DHCPv4 lease to a built-in client on loopback", runDemo},
 		{"version", "", "print the version", runVersion},
@@ -107,6 +108,10 @@ func runVersion(_ string, args []string, stdout, _ io.Writer) int {
 	}
 	fmt.Fprintln(stdout, version.Version)
 	return 0
+}
+
+func runKeactrl(prog string, args []string, stdout, _ io.Writer) int {
+	return keactrl.Main(prog, args, stdout)
 }
 
 func runLFC(_ string, args []string, _, _ io.Writer) int { return lfc.RunLFC(args) }
