@@ -18,6 +18,7 @@ import (
 
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/ctrl"
+	"github.com/nestordhcp/nestor/hooks"
 )
 
 // maxBody bounds a request body; Kea reads without a limit.
@@ -186,7 +187,33 @@ func (a *Agent) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if user != "" {
 		a.log.Info(msgAuthOK, user, remoteIP(r))
 	}
-	writeResponse(w, http.StatusOK, a.process(cmd, body, remoteIP(r)))
+	// Kea 2.2's "auth" and "response" hook points (RBAC).
+	var call ctrl.HTTPHookCall
+	var hreq *ctrl.HTTPRequest
+	hh := hooks.HTTPHookPoints{Manager: a.hooksDispatcher, Auth: hooks.AgentAuth, Response: hooks.AgentResponse}
+	if call = hh.Begin(); call != nil {
+		defer call.End()
+		hreq = &ctrl.HTTPRequest{Request: r, JSON: body, User: user}
+		if resp := call.Authorize(hreq); resp != nil {
+			writeHookResponse(w, resp)
+			return
+		}
+	}
+	resp := &ctrl.HTTPResponse{Status: http.StatusOK, Body: a.process(cmd, body, remoteIP(r))}
+	if call != nil {
+		resp = call.Respond(hreq, resp)
+	}
+	writeHookResponse(w, resp)
+}
+
+// writeHookResponse sends a response with the headers a callout added.
+func writeHookResponse(w http.ResponseWriter, resp *ctrl.HTTPResponse) {
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	writeResponse(w, resp.Status, resp.Body)
 }
 
 func (a *Agent) badRequest(w http.ResponseWriter, r *http.Request, why string) {

@@ -125,14 +125,7 @@ func (l *HTTPListener) statusAnswer(w http.ResponseWriter, code int) {
 }
 
 func (l *HTTPListener) write(w http.ResponseWriter, code int, body []byte) {
-	h := w.Header()
-	for _, x := range l.cfg.Headers {
-		h.Add(x.Name, x.Value)
-	}
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(code)
-	_, _ = w.Write(body)
+	writeHTTPResponse(w, &HTTPResponse{Status: code, Body: body}, l.cfg.Headers)
 }
 
 // authorized checks basic authentication as Kea's BasicHttpAuthConfig: no
@@ -203,6 +196,19 @@ func (l *HTTPListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.statusAnswer(w, http.StatusUnauthorized)
 		return
 	}
+	var call HTTPHookCall
+	var hreq *HTTPRequest
+	if l.cfg.Hooks != nil {
+		if call = l.cfg.Hooks.Begin(); call != nil {
+			defer call.End()
+			hreq = &HTTPRequest{Request: r, JSON: body, User: l.user(r)}
+			if resp := call.Authorize(hreq); resp != nil {
+				l.log.Info("request refused by a hook library", "msgid", "HTTP_CLIENT_REQUEST_NOT_AUTHORIZED", "remote", r.RemoteAddr, "status", resp.Status)
+				writeHTTPResponse(w, resp, l.cfg.Headers)
+				return
+			}
+		}
+	}
 	var answer []byte
 	if a := l.checkService(cmd); a != nil {
 		answer = a.Bytes()
@@ -213,7 +219,28 @@ func (l *HTTPListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out = append(out, "[ "...)
 	out = append(out, answer...)
 	out = append(out, " ]"...)
-	l.write(w, http.StatusOK, out)
+	resp := &HTTPResponse{Status: http.StatusOK, Body: out}
+	if call != nil {
+		resp = call.Respond(hreq, resp)
+	}
+	writeHTTPResponse(w, resp, l.cfg.Headers)
+}
+
+// user returns the basic-authentication user of an authorized request.
+func (l *HTTPListener) user(r *http.Request) string {
+	if l.cfg.Auth == nil {
+		return ""
+	}
+	u, p, ok := r.BasicAuth()
+	if !ok {
+		return ""
+	}
+	for _, c := range l.cfg.Auth.Clients {
+		if c.User == u && c.Password == p {
+			return u
+		}
+	}
+	return ""
 }
 
 // checkService is Kea's HttpCommandResponseCreator::checkService.

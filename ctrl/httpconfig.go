@@ -29,6 +29,9 @@ type HTTPConfig struct {
 	// authentication as commands) with the Prometheus exposition of the
 	// daemon's statistics. A Nestor extension: Kea answers only POST.
 	Metrics http.Handler `json:"-"`
+	// Hooks, when set, gives each authenticated request to the hook
+	// libraries' http_auth and http_response callouts.
+	Hooks HTTPHooks `json:"-"`
 }
 
 // HTTPHeader is one http-headers entry.

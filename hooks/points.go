@@ -38,17 +38,22 @@ var (
 	// before a command is processed (used by RBAC).
 	//
 	// Arguments:
-	//   - request (HttpRequest, in/out).
-	//   - response (HttpResponseJson, in/out): if a callout sets it, it is
-	//     returned at once and the command is rejected.
+	//   - request (*ctrl.HTTPRequest, in/out): the request, after basic
+	//     authentication accepted it.
+	//   - response (*ctrl.HTTPResponse, in/out): nil; if a callout sets
+	//     it (ctrl.StatusResponse(403), ...), it is sent at once and the
+	//     command does not run.
 	//
-	// Status: anything other than Continue resets the request's handle.
+	// Status: anything other than Continue resets the request's handle
+	// (http_response then starts with a fresh context). See
+	// HTTPHookPoints, which calls it.
 	HTTPAuth = Register("http_auth")
 
 	// HTTPResponse ("http_response") is called by an HTTP/HTTPS control
 	// socket before the answer is sent.
 	//
-	// Arguments: request (HttpRequest, in), response (HttpResponseJson,
-	// in/out). Status: ignored.
+	// Arguments: request (*ctrl.HTTPRequest, in), response
+	// (*ctrl.HTTPResponse, in/out): the answer to send, which callouts may
+	// replace. Status: ignored.
 	HTTPResponse = Register("http_response")
 )

@@ -106,7 +106,9 @@ func New(o Options) *Server {
 	}
 	s.cmds = ctrl.NewManager(s.slog)
 	s.ctl = daemon.ControlSockets{Commands: s.cmds, Metrics: s.stats.PrometheusHandler(metricsNamespace),
-		Defaults: ctrl.Dhcp6Defaults, Log: s.slog}
+		Defaults: ctrl.Dhcp6Defaults, Log: s.slog,
+		HTTPHooks: hooks.HTTPHookPoints{Manager: func() *hooks.Manager { return s.hooks },
+			Auth: hooks.HTTPAuth, Response: hooks.HTTPResponse}}
 	s.cmds.SetHookDispatcher(s.hooks)
 	s.registerCommands()
 	s.workers.New = func() any { return newWorker(s) }

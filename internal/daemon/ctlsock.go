@@ -19,6 +19,9 @@ type ControlSockets struct {
 	Commands *ctrl.Manager
 	// Metrics, when set, answers GET /metrics on http/https sockets.
 	Metrics http.Handler
+	// HTTPHooks, when set, gives http/https sockets' requests to the
+	// http_auth and http_response callouts.
+	HTTPHooks ctrl.HTTPHooks
 	// Defaults are the daemon's http socket defaults (address, realm).
 	Defaults ctrl.DaemonDefaults
 	Log      *slog.Logger
@@ -105,6 +108,7 @@ func (c *ControlSockets) listen(entry json.RawMessage) (io.Closer, error) {
 			return nil, err
 		}
 		hc.Metrics = c.Metrics
+		hc.Hooks = c.HTTPHooks
 		return ctrl.ListenHTTP(hc, c.Commands, c.Log)
 	}
 	return nil, fmt.Errorf("unsupported control socket type %q", head.Type)
