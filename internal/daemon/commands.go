@@ -368,9 +368,12 @@ func (c *CoreCommands[T]) libReload(*ctrl.Command) ctrl.Answer {
 // origin by itself.
 type NetworkState struct {
 	mu      sync.Mutex
-	origins map[string]*time.Timer
+	origins map[string]*disabling
 	off     atomic.Bool
 }
+
+// disabling is one origin's dhcp-disable; timer is its max-period.
+type disabling struct{ timer *time.Timer }
 
 // Enabled reports whether the DHCP service is enabled.
 func (n *NetworkState) Enabled() bool { return !n.off.Load() }
@@ -381,17 +384,29 @@ func (n *NetworkState) Disable(origin string, maxPeriod time.Duration) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.origins == nil {
-		n.origins = map[string]*time.Timer{}
+		n.origins = map[string]*disabling{}
 	}
-	if t := n.origins[origin]; t != nil {
-		t.Stop()
+	if d := n.origins[origin]; d != nil && d.timer != nil {
+		d.timer.Stop()
 	}
-	var t *time.Timer
+	d := &disabling{}
 	if maxPeriod > 0 {
-		t = time.AfterFunc(maxPeriod, func() { n.Enable(origin) })
+		d.timer = time.AfterFunc(maxPeriod, func() { n.expire(origin, d) })
 	}
-	n.origins[origin] = t
+	n.origins[origin] = d
 	n.off.Store(true)
+}
+
+// expire ends origin's disabling d when its max-period ran out and no
+// later dhcp-disable replaced it.
+func (n *NetworkState) expire(origin string, d *disabling) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.origins[origin] != d {
+		return
+	}
+	delete(n.origins, origin)
+	n.off.Store(len(n.origins) > 0)
 }
 
 // Enable ends origin's disabling; the service is enabled when no origin
@@ -399,8 +414,8 @@ func (n *NetworkState) Disable(origin string, maxPeriod time.Duration) {
 func (n *NetworkState) Enable(origin string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if t := n.origins[origin]; t != nil {
-		t.Stop()
+	if d := n.origins[origin]; d != nil && d.timer != nil {
+		d.timer.Stop()
 	}
 	delete(n.origins, origin)
 	n.off.Store(len(n.origins) > 0)
