@@ -5,8 +5,9 @@
 // load it through an ordinary "hooks-libraries" entry and compare what it
 // saw with Kea's hooks API documentation.
 //
-// Importing the package registers the library as LibraryName. It is meant
-// for tests only: no binary should import it.
+// Importing the package registers the library as LibraryName, and a small
+// RBAC library for the HTTP hook points as RBACLibrary (rbac.go). It is
+// meant for tests only: no binary should import it.
 package hookstest
 
 import (

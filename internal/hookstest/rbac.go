@@ -1,5 +1,3 @@
-// Package hookstest holds hook libraries for tests. Importing it registers
-// them; nothing else imports it.
 package hookstest
 
 import (
