@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/host"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
@@ -26,9 +27,12 @@ type env6 struct {
 	cfg   *config.Dhcp6
 }
 
-func newEnv6(t *testing.T) *env6 {
+func newEnv6(t *testing.T) *env6 { return newEnv6With(t, engine6TestConfig, nil) }
+
+// newEnv6With is newEnv6 with another configuration and a hooks manager.
+func newEnv6With(t *testing.T, js string, hk *hooks.Manager) *env6 {
 	t.Helper()
-	cfg, _, err := config.ParseDhcp6("t.json", []byte(engine6TestConfig), config.LoadOptions{})
+	cfg, _, err := config.ParseDhcp6("t.json", []byte(js), config.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +46,7 @@ func newEnv6(t *testing.T) *env6 {
 		t.Fatal(err)
 	}
 	st := stats.New()
-	e := NewEngine6(cfg, store, hs, nil, st, nil)
+	e := NewEngine6(cfg, store, hs, hk, st, quietLog())
 	return &env6{e: e, store: store, st: st, cfg: cfg}
 }
 

@@ -332,6 +332,14 @@ func (r *run6) take(pr netip.Prefix) (*lease.Lease6, error) {
 		l.PoolID = p.id
 	}
 	r.fill(l, r.hint(pr))
+	// An expired lease (a declined one whose probation ended included)
+	// is reclaimed before it is given out again: lease6_expire with
+	// remove_lease false, lease6_recover, and the statistics of the
+	// previous holder (Kea's reuseExpiredLease6).
+	reuse := cur != nil && (cur.State == lease.StateExpiredReclaimed || cur.Expired(r.now))
+	if reuse && !c.FakeAllocation && cur.State != lease.StateExpiredReclaimed {
+		e.reclaim6(r.ec, c, cur.Clone(), reclaimLeave)
+	}
 	if st := r.callSelect(&l); st == hooks.Skip || st == hooks.Drop {
 		return nil, nil
 	}
@@ -351,17 +359,7 @@ func (r *run6) take(pr netip.Prefix) (*lease.Lease6, error) {
 	if err := e.store.UpdateLease6(l); err != nil {
 		return nil, err
 	}
-	switch {
-	case cur.State == lease.StateExpiredReclaimed:
-		e.countAssigned(r.ec, l, 1, true)
-	case cur.State == lease.StateDeclined:
-		e.stat(subnetStat(cur.SubnetID, "declined-addresses"), -1)
-		e.stat("declined-addresses", -1)
-		e.countAssigned(r.ec, cur, -1, false)
-		e.countAssigned(r.ec, l, 1, true)
-	case bytes.Equal(cur.DUID, c.DUID) && cur.IAID == r.ia.IAID && cur.SubnetID == c.Subnet.ID:
-	default:
-		e.countAssigned(r.ec, cur, -1, false)
+	if reuse {
 		e.countAssigned(r.ec, l, 1, true)
 	}
 	return l, nil
@@ -444,10 +442,16 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, err
 	if c.FakeAllocation {
 		return l, nil
 	}
+	// An expired lease is reclaimed before it is extended and counted
+	// as assigned again (Kea's extendLease6).
+	wasExpired := cur.Expired(r.now) && cur.State != lease.StateExpiredReclaimed
+	if wasExpired {
+		e.reclaim6(r.ec, c, cur.Clone(), reclaimLeave)
+	}
 	if err := e.store.UpdateLease6(l); err != nil {
 		return nil, err
 	}
-	if cur.State == lease.StateExpiredReclaimed {
+	if wasExpired || cur.State == lease.StateExpiredReclaimed {
 		e.countAssigned(r.ec, l, 1, false)
 	}
 	return l, nil

@@ -31,20 +31,27 @@ var testHooks struct {
 }
 
 func (testLib) Load(h *hooks.LibraryHandle) error {
-	for _, name := range []string{"lease4_select", "lease4_renew", "lease4_release", "lease4_decline", "lease4_expire", "lease4_recover"} {
+	for _, name := range []string{"lease4_select", "lease4_renew", "lease4_release", "lease4_decline", "lease4_expire", "lease4_recover",
+		"lease6_expire", "lease6_recover"} {
 		name := name
 		if err := h.RegisterCallout(name, func(c *hooks.CalloutHandle) error {
 			testHooks.Lock()
 			defer testHooks.Unlock()
 			testHooks.calls[name]++
-			if name == "lease4_expire" {
+			if name == "lease4_expire" || name == "lease6_expire" {
 				r, err := hooks.Get[bool](c, "remove_lease")
 				if err != nil {
 					return err
 				}
 				testHooks.remove = append(testHooks.remove, r)
 			}
-			if _, err := hooks.Get[*lease.Lease4](c, "lease4"); err != nil {
+			var err error
+			if name[5] == '6' {
+				_, err = hooks.Get[*lease.Lease6](c, "lease6")
+			} else {
+				_, err = hooks.Get[*lease.Lease4](c, "lease4")
+			}
+			if err != nil {
 				return err
 			}
 			if st, ok := testHooks.status[name]; ok {

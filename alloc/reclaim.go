@@ -2,9 +2,11 @@ package alloc
 
 import (
 	"errors"
-	"github.com/nestordhcp/nestor/config"
+	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/nestordhcp/nestor/config"
 
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/lease"
@@ -160,8 +162,22 @@ func (e *Engine4) DeleteExpiredReclaimed(hold time.Duration) (int, error) {
 	return n, nil
 }
 
-// Reclaimer4 runs expired-leases-processing: a reclamation cycle
-// reclaim-timer-wait-time seconds after the previous one ended (each
+// reclaimTarget is what a Reclaimer drives: an Engine4 or an Engine6.
+type reclaimTarget interface {
+	elpConfig() configELP
+	ReclaimExpired(maxLeases int, timeout time.Duration, remove bool) (int, bool, error)
+	DeleteExpiredReclaimed(hold time.Duration) (int, error)
+	logger() *slog.Logger
+	// family is "V4" or "V6", for the message ids.
+	family() string
+}
+
+func (e *Engine4) elpConfig() configELP { return e.cur.Load().elp }
+func (e *Engine4) logger() *slog.Logger { return e.log }
+func (e *Engine4) family() string       { return "V4" }
+
+// Reclaimer runs expired-leases-processing for an engine: a reclamation
+// cycle reclaim-timer-wait-time seconds after the previous one ended (each
 // bounded by max-reclaim-leases and max-reclaim-time, removing leases when
 // flush-reclaimed-timer-wait-time is 0), and a flush of expired-reclaimed
 // leases older than hold-reclaimed-time every
@@ -169,8 +185,8 @@ func (e *Engine4) DeleteExpiredReclaimed(hold time.Duration) (int, error) {
 // engine's configuration at each cycle, so a reconfiguration applies from
 // the next one. Cycles do not stop packet processing: each lease is
 // reclaimed under its address lock.
-type Reclaimer4 struct {
-	e *Engine4
+type Reclaimer struct {
+	e reclaimTarget
 
 	// cycle serializes reclamation cycles (timer and command).
 	cycle      sync.Mutex
@@ -182,11 +198,22 @@ type Reclaimer4 struct {
 	running bool
 }
 
+// Reclaimer4 is the DHCPv4 server's reclaimer (NewReclaimer4).
+type Reclaimer4 = Reclaimer
+
+// Reclaimer6 is the DHCPv6 server's reclaimer (NewReclaimer6).
+type Reclaimer6 = Reclaimer
+
 // NewReclaimer4 returns a reclaimer for the engine; Start starts its timers.
-func NewReclaimer4(e *Engine4) *Reclaimer4 { return &Reclaimer4{e: e} }
+func NewReclaimer4(e *Engine4) *Reclaimer { return &Reclaimer{e: e} }
+
+// NewReclaimer6 returns a reclaimer for the DHCPv6 engine (Kea's
+// reclaimExpiredLeases6 and deleteExpiredReclaimedLeases6 on timers);
+// Start starts its timers.
+func NewReclaimer6(e *Engine6) *Reclaimer { return &Reclaimer{e: e} }
 
 // Start starts the reclamation and flush timers.
-func (r *Reclaimer4) Start() {
+func (r *Reclaimer) Start() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.running {
@@ -200,7 +227,7 @@ func (r *Reclaimer4) Start() {
 }
 
 // Stop stops the timers and waits for a running cycle to end.
-func (r *Reclaimer4) Stop() {
+func (r *Reclaimer) Stop() {
 	r.mu.Lock()
 	if !r.running {
 		r.mu.Unlock()
@@ -214,10 +241,10 @@ func (r *Reclaimer4) Stop() {
 
 // loop runs fn wait(cfg) seconds after its previous run ended; a wait of 0
 // disables it until a configuration enables it.
-func (r *Reclaimer4) loop(wait func(configELP) uint32, fn func()) {
+func (r *Reclaimer) loop(wait func(configELP) uint32, fn func()) {
 	defer r.wg.Done()
 	for {
-		secs := wait(r.e.cur.Load().elp)
+		secs := wait(r.e.elpConfig())
 		d := time.Duration(secs) * time.Second
 		if secs == 0 {
 			d = time.Second // disabled: look again later
@@ -229,49 +256,50 @@ func (r *Reclaimer4) loop(wait func(configELP) uint32, fn func()) {
 			return
 		case <-t.C:
 		}
-		if secs != 0 && wait(r.e.cur.Load().elp) != 0 {
+		if secs != 0 && wait(r.e.elpConfig()) != 0 {
 			fn()
 		}
 	}
 }
 
 // ReclaimCycle runs one timer cycle with the configured limits. It warns
-// (ALLOC_ENGINE_V4_LEASES_RECLAMATION_SLOW) when more than
+// (ALLOC_ENGINE_V4/V6_LEASES_RECLAMATION_SLOW) when more than
 // unwarned-reclaim-cycles consecutive cycles left expired leases behind.
-func (r *Reclaimer4) ReclaimCycle() (int, error) {
+func (r *Reclaimer) ReclaimCycle() (int, error) {
 	r.cycle.Lock()
 	defer r.cycle.Unlock()
-	c := r.e.cur.Load().elp
+	c := r.e.elpConfig()
 	n, incomplete, err := r.e.ReclaimExpired(int(c.MaxReclaimLeases), time.Duration(c.MaxReclaimTime)*time.Millisecond,
 		c.FlushReclaimedTimerWaitTime == 0)
 	if err != nil {
 		return n, err
 	}
+	fam := r.e.family()
 	if incomplete {
 		r.incomplete++
 		if c.UnwarnedReclaimCycles > 0 && r.incomplete > c.UnwarnedReclaimCycles {
-			r.e.log.Warn("expired leases are left after several reclamation cycles", "msgid", "ALLOC_ENGINE_V4_LEASES_RECLAMATION_SLOW",
+			r.e.logger().Warn("expired leases are left after several reclamation cycles", "msgid", "ALLOC_ENGINE_"+fam+"_LEASES_RECLAMATION_SLOW",
 				"cycles", c.UnwarnedReclaimCycles)
 			r.incomplete = 0
 		}
 	} else {
 		r.incomplete = 0
-		r.e.log.Debug("no more expired leases", "msgid", "ALLOC_ENGINE_V4_NO_MORE_EXPIRED_LEASES")
+		r.e.logger().Debug("no more expired leases", "msgid", "ALLOC_ENGINE_"+fam+"_NO_MORE_EXPIRED_LEASES")
 	}
 	return n, nil
 }
 
 // Flush deletes expired-reclaimed leases held longer than
 // hold-reclaimed-time.
-func (r *Reclaimer4) Flush() (int, error) {
-	c := r.e.cur.Load().elp
+func (r *Reclaimer) Flush() (int, error) {
+	c := r.e.elpConfig()
 	return r.e.DeleteExpiredReclaimed(time.Duration(c.HoldReclaimedTime) * time.Second)
 }
 
 // ReclaimNow reclaims every expired lease at once, without limits, for the
 // leases-reclaim command: remove deletes them, else they are kept as
 // expired-reclaimed.
-func (r *Reclaimer4) ReclaimNow(remove bool) (int, error) {
+func (r *Reclaimer) ReclaimNow(remove bool) (int, error) {
 	r.cycle.Lock()
 	defer r.cycle.Unlock()
 	n, _, err := r.e.ReclaimExpired(0, 0, remove)

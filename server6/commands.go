@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/ctrl"
 	"github.com/nestordhcp/nestor/internal/daemon"
 	"github.com/nestordhcp/nestor/internal/version"
 )
@@ -56,6 +57,9 @@ func (s *Server) registerCommands() {
 	if err := s.core.Register(s.cmds); err != nil {
 		panic(err) // duplicate registration: a programming error
 	}
+	if err := s.cmds.Register("leases-reclaim", s.cmdLeasesReclaim); err != nil {
+		panic(err)
+	}
 }
 
 // reloadTime is when the configuration in force was applied.
@@ -74,4 +78,34 @@ func (s *Server) status(args map[string]any) {
 		mt = &cfg.MultiThreading
 	}
 	daemon.PacketStatus(args, mt, s.disp, s.sockets)
+}
+
+// cmdLeasesReclaim is leases-reclaim: every expired address and prefix is
+// reclaimed now, without the cycle limits; "remove" says whether they are
+// deleted or kept as expired-reclaimed.
+func (s *Server) cmdLeasesReclaim(c *ctrl.Command) ctrl.Answer {
+	if c.Args == nil {
+		return ctrl.Error("Missing mandatory 'remove' parameter.")
+	}
+	v, err := c.Args.Get("remove")
+	if err != nil {
+		return ctrl.ProcessingError(err)
+	}
+	if v == nil {
+		return ctrl.Error("Missing mandatory 'remove' parameter.")
+	}
+	remove, err := v.BoolValue()
+	if err != nil {
+		return ctrl.Error("'remove' parameter expected to be a boolean.")
+	}
+	s.mu.Lock()
+	r := s.reclaimer
+	s.mu.Unlock()
+	if r == nil {
+		return ctrl.Error("No lease database")
+	}
+	if _, err := r.ReclaimNow(remove); err != nil {
+		return ctrl.Error(err.Error())
+	}
+	return ctrl.Success("Reclamation of expired leases is complete.")
 }

@@ -64,6 +64,7 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 	snap.duid = duid
 	if s.engine == nil {
 		s.engine = alloc.NewEngine6(cfg, s.store, snap.hosts, s.hooks, s.stats, s.slog)
+		s.reclaimer = alloc.NewReclaimer6(s.engine)
 	} else {
 		s.engine.Reconfigure(cfg, snap.hosts)
 	}
@@ -97,6 +98,7 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 		}
 		return err
 	}
+	s.reclaimer.Start()
 	s.reloaded = time.Now()
 	return nil
 }
@@ -187,7 +189,7 @@ func (s *Server) openStore(cfg *config.Dhcp6) error {
 	}
 	if s.mstore != nil {
 		s.stopPackets()
-		s.engine = nil
+		s.engine, s.reclaimer = nil, nil
 		s.mstore.Close()
 	}
 	s.mstore, s.store, s.storeKey = st, st, key
@@ -202,6 +204,9 @@ func (s *Server) stopPackets() {
 	if s.disp != nil {
 		s.disp.Close()
 		s.disp = nil
+	}
+	if s.reclaimer != nil {
+		s.reclaimer.Stop()
 	}
 }
 

@@ -57,19 +57,21 @@ type Options struct {
 
 // Server is a running kea-dhcp6.
 type Server struct {
-	opts     Options
-	snap     atomic.Pointer[snapshot]
-	hooks    *hooks.Manager
-	stats    *stats.Registry
-	pstats   *pktStats
-	cmds     *ctrl.Manager
-	log      *klog.Logger
-	slog     *slog.Logger
-	engine   *alloc.Engine6
-	store    lease.Store6
-	mstore   *memfile.Store6
-	storeKey string
-	duid     []byte
+	opts   Options
+	snap   atomic.Pointer[snapshot]
+	hooks  *hooks.Manager
+	stats  *stats.Registry
+	pstats *pktStats
+	cmds   *ctrl.Manager
+	log    *klog.Logger
+	slog   *slog.Logger
+	engine *alloc.Engine6
+	// reclaimer runs expired-leases-processing and leases-reclaim.
+	reclaimer *alloc.Reclaimer6
+	store     lease.Store6
+	mstore    *memfile.Store6
+	storeKey  string
+	duid      []byte
 
 	sockets  *netio.Set
 	disp     *netio.Dispatcher
