@@ -443,7 +443,8 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, err
 		return l, nil
 	}
 	// An expired lease is reclaimed before it is extended and counted
-	// as assigned again (Kea's extendLease6).
+	// as assigned again, in cumulative-assigned-nas/pds too (Kea's
+	// extendLease6).
 	wasExpired := cur.Expired(r.now) && cur.State != lease.StateExpiredReclaimed
 	if wasExpired {
 		e.reclaim6(r.ec, c, cur.Clone(), reclaimLeave)
@@ -452,7 +453,7 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, err
 		return nil, err
 	}
 	if wasExpired || cur.State == lease.StateExpiredReclaimed {
-		e.countAssigned(r.ec, l, 1, false)
+		e.countAssigned(r.ec, l, 1, true)
 	}
 	return l, nil
 }

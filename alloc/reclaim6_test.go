@@ -223,7 +223,9 @@ func TestReuseExpired6(t *testing.T) {
 		if err != nil || len(r2.Leases) != 1 || r2.Leases[0].Addr != r.Leases[0].Addr {
 			t.Fatalf("renew: %v %v", prefixes(r2.Leases), err)
 		}
-		want := map[string]int64{"reclaimed-leases": 1, "subnet[1].assigned-pds": 1, "cumulative-assigned-pds": 1}
+		// Kea 2.2 counts the extended expired lease as assigned again,
+		// cumulatively too.
+		want := map[string]int64{"reclaimed-leases": 1, "subnet[1].assigned-pds": 1, "cumulative-assigned-pds": 2}
 		if d := cmp.Diff(want, v.stats(keys(want)...)); d != "" {
 			t.Errorf("stats (-want +got):\n%s", d)
 		}

@@ -157,6 +157,8 @@ func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
 		_ = s.stats.SetInt(id+"declined-addresses", declined)
 		s.stats.Counter(id + "cumulative-assigned-nas")
 		s.stats.Counter(id + "cumulative-assigned-pds")
+		s.stats.Counter(id + "reclaimed-leases")
+		s.stats.Counter(id + "reclaimed-declined-addresses")
 	}
 	return nil
 }

@@ -217,7 +217,8 @@ func removed(r alloc.Result6, p netip.Prefix) bool {
 
 // teeTimes is Kea's setTeeTimes: renew-timer and rebind-timer when set,
 // else computed from the preferred lifetime when calculate-tee-times is
-// on; T1 is sent only when not above T2.
+// on; T1 is sent only when below T2 (0 otherwise, T1 equal to T2
+// included, as Kea 2.2 sends it).
 func teeTimes(eff *config.Effective6, pref uint32) (t1, t2 uint32) {
 	switch {
 	case eff.RebindTimer.Set:
@@ -231,7 +232,7 @@ func teeTimes(eff *config.Effective6, pref uint32) (t1, t2 uint32) {
 	case eff.CalculateTeeTimes:
 		t1 = uint32(math.Round(eff.T1Percent * float64(pref)))
 	}
-	if t2 > 0 && t1 > t2 {
+	if t1 >= t2 {
 		t1 = 0
 	}
 	return t1, t2
