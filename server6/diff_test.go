@@ -45,7 +45,8 @@ const diffConfig6 = `{"Dhcp6": {
   "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "rapid-commit": true,
     "pools": [{"pool": "2001:db8:1::100-2001:db8:1::1ff",
                "option-data": [{"name": "sip-server-dns", "data": "sip.example.org"}]}],
-    "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 40, "delegated-len": 56}],
+    "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 40, "delegated-len": 56,
+                  "excluded-prefix": "2001:db8:8000:ab::", "excluded-prefix-len": 64}],
     "option-data": [{"name": "sntp-servers", "data": "2001:db8:1::123"}],
     "reservations": [{"duid": "00:03:00:01:02:00:00:00:00:99", "ip-addresses": ["2001:db8:1::99"],
                       "prefixes": ["2001:db8:9900::/56"], "hostname": "reserved6",
@@ -654,6 +655,27 @@ var diffScript6 = []step6{
 	}},
 	{"renew after release", func(p map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRenew, client: 1, server: true, ias: []ia6{na(1, leased(p["request"], false, 1)...)}}
+	}},
+	{"solicit pd exclude requested", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 63, oro: []uint16{uint16(dhcp6.OptPDExclude)}, ias: []ia6{pd(1)}}
+	}},
+	{"request pd exclude requested", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 63, server: true, oro: []uint16{uint16(dhcp6.OptPDExclude), uint16(dhcp6.OptNameServers)},
+			ias: []ia6{pd(1), na(2)}}
+	}},
+	{"renew pd exclude requested", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRenew, client: 63, server: true, oro: []uint16{uint16(dhcp6.OptPDExclude)},
+			ias: []ia6{pd(1, leased(p["request pd exclude requested"], true, 1)...)}}
+	}},
+	{"rebind pd exclude requested", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRebind, client: 63, oro: []uint16{uint16(dhcp6.OptPDExclude)},
+			ias: []ia6{pd(1, leased(p["request pd exclude requested"], true, 1)...)}}
+	}},
+	{"solicit reserved prefix pd exclude requested", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 0x99, oro: []uint16{uint16(dhcp6.OptPDExclude)}, ias: []ia6{pd(1)}}
+	}},
+	{"request pd exclude not requested", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 64, server: true, ias: []ia6{pd(1)}}
 	}},
 }
 

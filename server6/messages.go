@@ -79,25 +79,27 @@ func (w *worker) processRenew(rebind bool) bool {
 }
 
 // assignIAs processes every IA_NA and IA_PD of the query: allocation
-// (SOLICIT, REQUEST) or extension (RENEW, REBIND when renew is set).
+// (SOLICIT, REQUEST) or extension (RENEW, REBIND when renew is set). The
+// IA_NAs go first, then the IA_PDs, each kind in the query's order: Kea
+// keeps a packet's options ordered by code, which decides which IA a
+// reservation goes to and the order the leases are written in.
 func (w *worker) assignIAs(fake bool, renew *bool) {
 	w.actx.FakeAllocation = fake
 	opts := w.q.Options
-	for i := range opts {
-		var t lease.Type
-		switch opts[i].Code {
-		case dhcp6.OptIANA:
-			t = lease.TypeNA
-		case dhcp6.OptIAPD:
-			t = lease.TypePD
-		default:
-			continue
+	for _, kind := range [...]struct {
+		code dhcp6.OptionCode
+		t    lease.Type
+	}{{dhcp6.OptIANA, lease.TypeNA}, {dhcp6.OptIAPD, lease.TypePD}} {
+		for i := range opts {
+			if opts[i].Code != kind.code {
+				continue
+			}
+			ia, err := dhcp6.ParseIA(opts[i].Data)
+			if err != nil {
+				continue
+			}
+			w.assignIA(kind.t, kind.code, ia, renew)
 		}
-		ia, err := dhcp6.ParseIA(opts[i].Data)
-		if err != nil {
-			continue
-		}
-		w.assignIA(t, opts[i].Code, ia, renew)
 	}
 }
 
@@ -158,15 +160,24 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 		return
 	}
 	minPref := uint32(math.MaxUint32)
+	// A prefix of a pd-pool with an excluded-prefix carries PD_EXCLUDE
+	// when the client asked for it in its ORO (Kea's assignIA_PD and
+	// extendIA_PD).
+	excludeAsked := t == lease.TypePD && w.requested(dhcp6.OptPDExclude)
 	for _, l := range res.Leases {
 		pr := netip.PrefixFrom(l.Addr, int(l.PrefixLen))
+		p := w.subnet.pool(t, pr)
 		if t == lease.TypePD {
-			w.addIAPrefix(pr, l.PreferredLifetime, l.ValidLifetime)
+			var exclude []byte
+			if excludeAsked && p != nil {
+				exclude = p.exclude
+			}
+			w.addIAPrefixExclude(pr, l.PreferredLifetime, l.ValidLifetime, exclude)
 		} else {
 			w.addIAAddr(l.Addr, l.PreferredLifetime, l.ValidLifetime)
 		}
 		minPref = min(minPref, l.PreferredLifetime)
-		if p := w.subnet.pool(t, pr); p != nil && p.opts != nil {
+		if p != nil && p.opts != nil {
 			w.pools = append(w.pools, p)
 		}
 		if !w.actx.FakeAllocation {
@@ -195,6 +206,17 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 	t1, t2 := teeTimes(&w.subnet.cfg.Eff, minPref)
 	w.setT1T2(start, t1, t2)
 	w.closeIA(start)
+}
+
+// requested reports whether the query's ORO lists the option.
+func (w *worker) requested(code dhcp6.OptionCode) bool {
+	oro, _ := w.q.ORO()
+	for i := 0; i < oro.Len(); i++ {
+		if oro.At(i) == code {
+			return true
+		}
+	}
+	return false
 }
 
 func holds(r alloc.Result6, p netip.Prefix) bool {

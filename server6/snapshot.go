@@ -47,6 +47,9 @@ type pool6 struct {
 	last  netip.Addr
 	dlen  int
 	opts  *optSet
+	// exclude is the PD_EXCLUDE (67) payload of a pd-pool with an
+	// excluded-prefix, nil without one.
+	exclude []byte
 }
 
 type class6 struct {
@@ -127,7 +130,11 @@ func compile(cfg *config.Dhcp6) (*snapshot, error) {
 			sn.pools = append(sn.pools, &pool6{t: lease.TypeNA, first: p.First, last: p.Last, opts: newOptSet(p.OptionData)})
 		}
 		for _, p := range cs.PDPools {
-			sn.pools = append(sn.pools, &pool6{t: lease.TypePD, pfx: p.Prefix.Masked(), dlen: p.DelegatedLen, opts: newOptSet(p.OptionData)})
+			pl := &pool6{t: lease.TypePD, pfx: p.Prefix.Masked(), dlen: p.DelegatedLen, opts: newOptSet(p.OptionData)}
+			if p.ExcludedPrefix.Set {
+				pl.exclude = pdExclude(p.ExcludedPrefix.V, p.DelegatedLen)
+			}
+			sn.pools = append(sn.pools, pl)
 		}
 		s.bySelOrder = append(s.bySelOrder, sn)
 		s.byID[sn.id] = sn
@@ -150,4 +157,28 @@ func (s *snapshot) hostOptSet(h *host.Host6) *optSet {
 	o := newOptSet(h.Options)
 	s.hostOpts.Store(h, o)
 	return o
+}
+
+// pdExclude is the PD_EXCLUDE payload (RFC 6603) for the prefixes of a
+// pd-pool with an excluded-prefix: the excluded length, then the excluded
+// prefix's bits after the delegated length, left-aligned in as few octets
+// as hold them. The configuration checked that the excluded prefix is
+// longer than the delegated one; its bits are relative, so the payload
+// is the same for every prefix of the pool (as Kea sends it).
+func pdExclude(excluded netip.Prefix, delegatedLen int) []byte {
+	xl := excluded.Bits()
+	n := xl - delegatedLen
+	if n <= 0 {
+		return nil
+	}
+	out := make([]byte, 1+(n+7)/8)
+	out[0] = byte(xl)
+	a := excluded.Addr().As16()
+	for i := 0; i < n; i++ {
+		pos := delegatedLen + i
+		if a[pos/8]&(0x80>>uint(pos%8)) != 0 {
+			out[1+i/8] |= 0x80 >> uint(i%8)
+		}
+	}
+	return out
 }

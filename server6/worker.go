@@ -150,11 +150,25 @@ func (w *worker) addIAAddr(a netip.Addr, pref, valid uint32) {
 }
 
 func (w *worker) addIAPrefix(p netip.Prefix, pref, valid uint32) {
-	w.opt = append(w.opt, 0, byte(dhcp6.OptIAPrefix), 0, 25)
+	w.addIAPrefixExclude(p, pref, valid, nil)
+}
+
+// addIAPrefixExclude appends an IAPREFIX holding a PD_EXCLUDE option with
+// the payload exclude (none when nil).
+func (w *worker) addIAPrefixExclude(p netip.Prefix, pref, valid uint32, exclude []byte) {
+	n := 25
+	if exclude != nil {
+		n += 4 + len(exclude)
+	}
+	w.opt = append(w.opt, 0, byte(dhcp6.OptIAPrefix), byte(n>>8), byte(n))
 	w.opt = be32(w.opt, pref)
 	w.opt = be32(w.opt, valid)
 	w.opt = append(w.opt, byte(p.Bits()))
 	w.opt = append(w.opt, p.Addr().AsSlice()...)
+	if exclude != nil {
+		w.opt = append(w.opt, 0, byte(dhcp6.OptPDExclude), 0, byte(len(exclude)))
+		w.opt = append(w.opt, exclude...)
+	}
 }
 
 // addStatus appends a STATUS_CODE option inside whatever is being built.
