@@ -10,6 +10,7 @@ import (
 	"github.com/nestordhcp/nestor/host"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
+	"github.com/nestordhcp/nestor/pkt"
 	"github.com/nestordhcp/nestor/stats"
 )
 
@@ -219,5 +220,52 @@ func TestLifetimes6(t *testing.T) {
 		if p, v := Lifetimes6(s, tt.ph, tt.vh); p != tt.wp || v != tt.wv {
 			t.Errorf("Lifetimes6(%d, %d) = %d, %d", tt.ph, tt.vh, p, v)
 		}
+	}
+}
+
+// TestClassLifetimes6: the first of the client's classes that sets a
+// lifetime gives it, bounding hints with its own min and max (its value
+// when unset); extensions take the subnet's (Kea 2.2's extendLease6).
+func TestClassLifetimes6(t *testing.T) {
+	js := engine6TestConfig[:len(engine6TestConfig)-2] + `, "client-classes": [
+	  {"name": "a", "valid-lifetime": 5000, "max-valid-lifetime": 6000},
+	  {"name": "b", "valid-lifetime": 7000, "preferred-lifetime": 3500}]}}`
+	v := newEnv6With(t, js, nil)
+	tests := []struct {
+		name             string
+		classes          []string
+		hintPref, hintV  uint32
+		wantPref, wantV  uint32
+		extendPref, extV uint32
+	}{
+		{"no class", []string{"ALL"}, 0, 0, 3000, 4000, 3000, 4000},
+		{"class a", []string{"ALL", "a"}, 0, 0, 3000, 5000, 3000, 4000},
+		{"class a, hint bounded by its max", []string{"a"}, 0, 9000, 3000, 6000, 3000, 4000},
+		{"class b: both, hint pinned to its value", []string{"b"}, 100, 100, 3500, 7000, 3000, 4000},
+		{"a first: valid from a, preferred from b", []string{"a", "b"}, 0, 0, 3500, 5000, 3000, 4000},
+	}
+	for i, tt := range tests {
+		c := v.ctx(byte(40+i), false)
+		c.Query = &pkt.Pkt6{}
+		c.Query.Classes = tt.classes
+		ia := &IA6{Type: lease.TypeNA, IAID: 1}
+		if tt.hintV != 0 {
+			ia.Hints = []Hint6{{Preferred: tt.hintPref, Valid: tt.hintV}}
+		}
+		r, err := v.e.Allocate6(c, ia)
+		if err != nil || len(r.Leases) != 1 {
+			t.Fatalf("%s: %v %v", tt.name, prefixes(r.Leases), err)
+		}
+		if l := r.Leases[0]; l.PreferredLifetime != tt.wantPref || l.ValidLifetime != tt.wantV {
+			t.Errorf("%s: lifetimes %d/%d, want %d/%d", tt.name, l.PreferredLifetime, l.ValidLifetime, tt.wantPref, tt.wantV)
+		}
+		r, err = v.e.Renew6(c, &IA6{Type: lease.TypeNA, IAID: 1}, false)
+		if err != nil || len(r.Leases) != 1 {
+			t.Fatalf("%s renew: %v %v", tt.name, prefixes(r.Leases), err)
+		}
+		if l := r.Leases[0]; l.PreferredLifetime != tt.extendPref || l.ValidLifetime != tt.extV {
+			t.Errorf("%s renew: lifetimes %d/%d, want %d/%d", tt.name, l.PreferredLifetime, l.ValidLifetime, tt.extendPref, tt.extV)
+		}
+		v.e.Release6(c, lease.TypeNA, 1, leasePrefix(r.Leases[0]))
 	}
 }

@@ -331,7 +331,7 @@ func (r *run6) take(pr netip.Prefix) (*lease.Lease6, error) {
 	if p := r.si.poolOf(r.ia.Type, pr); p != nil {
 		l.PoolID = p.id
 	}
-	r.fill(l, r.hint(pr))
+	r.fill(l, r.hint(pr), true)
 	// An expired lease (a declined one whose probation ended included)
 	// is reclaimed before it is given out again: lease6_expire with
 	// remove_lease false, lease6_recover, and the statistics of the
@@ -378,13 +378,19 @@ func (r *run6) hint(pr netip.Prefix) Hint6 {
 	return Hint6{}
 }
 
-// fill sets the client's identity, the lifetimes and the DNS data.
-func (r *run6) fill(l *lease.Lease6, h Hint6) {
+// fill sets the client's identity, the lifetimes and the DNS data;
+// classLifetimes says whether the client classes' lifetimes apply (a new
+// or reused lease) or only the subnet's (an extended one).
+func (r *run6) fill(l *lease.Lease6, h Hint6, classLifetimes bool) {
 	c := r.c
 	l.DUID = append([]byte(nil), c.DUID...)
 	l.IAID = r.ia.IAID
 	l.HWAddr = c.HWAddr.Clone()
-	l.PreferredLifetime, l.ValidLifetime = Lifetimes6(c.Subnet, h.Preferred, h.Valid)
+	var ct classTriplets
+	if classLifetimes {
+		ct = r.ec.classLifetimes(c.classes())
+	}
+	l.PreferredLifetime, l.ValidLifetime = lifetimes6(c.Subnet, ct, h.Preferred, h.Valid)
 	l.CLTT = r.now
 	l.State = lease.StateDefault
 	l.Hostname, l.FQDNFwd, l.FQDNRev = c.Hostname, c.FwdDNS, c.RevDNS
@@ -394,15 +400,66 @@ func (r *run6) fill(l *lease.Lease6, h Hint6) {
 // (0: none): a hint is bounded by the subnet's min and max, the default
 // applies without one, and the preferred lifetime never exceeds the valid.
 func Lifetimes6(s *config.Subnet6, prefHint, validHint uint32) (pref, valid uint32) {
+	return lifetimes6(s, classTriplets{}, prefHint, validHint)
+}
+
+// triplet is a lifetime's default with its bounds.
+type triplet struct {
+	set           bool
+	def, min, max uint32
+}
+
+// get is Kea's Triplet::get: the hint bounded, the default without one.
+func (t triplet) get(hint uint32) uint32 {
+	if hint == 0 {
+		return t.def
+	}
+	return max(t.min, min(hint, t.max))
+}
+
+// classTriplets are the lifetimes the client's classes set, if any.
+type classTriplets struct{ pref, valid triplet }
+
+// classLifetimes returns the preferred and valid lifetimes of the first of
+// the client's classes (in the query's class order) that sets each (Kea's
+// getLifetimes6). A class's min and max default to its value.
+func (ec *engine6Config) classLifetimes(classes []string) classTriplets {
+	var out classTriplets
+	if len(ec.classes) == 0 {
+		return out
+	}
+	for _, name := range classes {
+		cl := ec.classes[name]
+		if cl == nil {
+			continue
+		}
+		if !out.pref.set && cl.Preferred.Set {
+			v := cl.Preferred.V
+			out.pref = triplet{true, v, cl.MinPreferred.Or(v), cl.MaxPreferred.Or(v)}
+		}
+		if !out.valid.set && cl.ValidLifetime.Set {
+			v := cl.ValidLifetime.V
+			out.valid = triplet{true, v, cl.MinValid.Or(v), cl.MaxValid.Or(v)}
+		}
+		if out.pref.set && out.valid.set {
+			break
+		}
+	}
+	return out
+}
+
+// lifetimes6 is Lifetimes6 with the lifetimes of the client's classes,
+// which take precedence over the subnet's.
+func lifetimes6(s *config.Subnet6, ct classTriplets, prefHint, validHint uint32) (pref, valid uint32) {
 	eff := &s.Eff
-	valid = eff.ValidLifetime
-	if validHint > 0 {
-		valid = max(eff.MinValidLifetime, min(validHint, eff.MaxValidLifetime))
+	vt, pt := ct.valid, ct.pref
+	if !vt.set {
+		vt = triplet{true, eff.ValidLifetime, eff.MinValidLifetime, eff.MaxValidLifetime}
 	}
-	pref = eff.PreferredLifetime
-	if prefHint > 0 {
-		pref = max(eff.MinPreferredLifetime, min(prefHint, eff.MaxPreferredLifetime))
+	if !pt.set {
+		pt = triplet{true, eff.PreferredLifetime, eff.MinPreferredLifetime, eff.MaxPreferredLifetime}
 	}
+	valid, pref = vt.get(validHint), pt.get(prefHint)
 	if pref > valid {
 		pref = valid
 	}
@@ -416,7 +473,9 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, err
 	mu.Lock()
 	defer mu.Unlock()
 	l := cur.Clone()
-	r.fill(l, r.hint(leasePrefix(cur)))
+	// Kea 2.2's extendLease6 takes the subnet's lifetimes, not the
+	// classes'.
+	r.fill(l, r.hint(leasePrefix(cur)), false)
 	if point != nil {
 		st := e.callout6(c, *point, func(h *hooks.CalloutHandle) {
 			hooks.Set(h, "query6", c.Query)

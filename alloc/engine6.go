@@ -55,6 +55,8 @@ type engine6Config struct {
 	hosts     host.Store6
 	subnets   map[uint32]*subnet6Info
 	probation uint32
+	// classes are the client classes that set lifetimes, by name.
+	classes map[string]*config.ClientClass6
 }
 
 type subnet6Info struct {
@@ -115,6 +117,14 @@ func (e *Engine6) Reconfigure(cfg *config.Dhcp6, hosts host.Store6) {
 		cfg: cfg, hosts: hosts,
 		subnets:   make(map[uint32]*subnet6Info, len(cfg.AllSubnets)),
 		probation: cfg.DeclineProbationPeriod.Or(config.DefaultDeclineProbation),
+	}
+	for _, cl := range cfg.ClientClasses {
+		if cl.ValidLifetime.Set || cl.Preferred.Set {
+			if ec.classes == nil {
+				ec.classes = map[string]*config.ClientClass6{}
+			}
+			ec.classes[cl.Name] = cl
+		}
 	}
 	e.posMu.Lock()
 	keep := map[pool6Key]*atomic.Uint64{}

@@ -38,7 +38,15 @@ const diffConfig6 = `{"Dhcp6": {
                   {"name": "domain-search", "data": "example.org, example.com"},
                   {"name": "new-posix-timezone", "data": "EST5EDT4", "always-send": true}],
   "client-classes": [{"name": "vendor-test", "test": "option[16].exists",
-    "option-data": [{"name": "information-refresh-time", "data": "7200"}]}],
+    "option-data": [{"name": "information-refresh-time", "data": "7200"}]},
+    {"name": "life", "test": "option[1].hex == 0x00030001020000000046",
+     "valid-lifetime": 5000, "preferred-lifetime": 3500, "max-valid-lifetime": 6000},
+    {"name": "req-subnet", "only-if-required": true, "test": "member('ALL')",
+     "option-data": [{"name": "nis-servers", "data": "2001:db8:1::27"}]},
+    {"name": "req-pool", "only-if-required": true, "test": "member('ALL')",
+     "option-data": [{"name": "nisp-servers", "data": "2001:db8:1::28"}]},
+    {"name": "req-never", "only-if-required": true, "test": "option[1].hex == 0x00",
+     "option-data": [{"name": "sip-server-addr", "data": "2001:db8:1::22"}]}],
   "shared-networks": [{"name": "net3", "subnet6": [
     {"id": 3, "subnet": "2001:db8:3::/64", "pools": [{"pool": "2001:db8:3::100-2001:db8:3::101"}]},
     {"id": 4, "subnet": "2001:db8:4::/64", "pools": [{"pool": "2001:db8:4::100-2001:db8:4::1ff"}]}]}],
@@ -55,7 +63,8 @@ const diffConfig6 = `{"Dhcp6": {
                      {"duid": "00:03:00:01:02:00:00:00:00:98", "hostname": "onlyname"}]},
    {"id": 2, "subnet": "2001:db8:2::/64", "interface-id": "relay-if2",
     "preferred-lifetime": 300, "valid-lifetime": 400,
-    "pools": [{"pool": "2001:db8:2::100-2001:db8:2::fff"}]}]}}`
+    "require-client-classes": ["req-subnet", "req-never"],
+    "pools": [{"pool": "2001:db8:2::100-2001:db8:2::fff", "require-client-classes": ["req-pool"]}]}]}}`
 
 // serverDUID6 is the EN DUID the configuration gives both servers.
 var serverDUID6 = []byte{0, 2, 0, 0, 0x09, 0xbf, 1, 2, 3, 4, 5, 6, 7, 8}
@@ -677,7 +686,31 @@ var diffScript6 = []step6{
 	{"request pd exclude not requested", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgRequest, client: 64, server: true, ias: []ia6{pd(1)}}
 	}},
+	{"solicit class lifetimes", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 0x46, ias: []ia6{na(1), pd(2)}}
+	}},
+	{"request class lifetimes", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 0x46, server: true, ias: []ia6{na(1), pd(2)}}
+	}},
+	{"renew class lifetimes", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRenew, client: 0x46, server: true, ias: []ia6{na(1, leased(p["request class lifetimes"], false, 1)...)}}
+	}},
+	{"solicit required classes", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 72, ifID: "relay-if2", oro: requiredOro, ias: []ia6{na(1)}}
+	}},
+	{"request required classes", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 72, server: true, ifID: "relay-if2", oro: requiredOro, ias: []ia6{na(1)}}
+	}},
+	{"information-request required classes", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 72, ifID: "relay-if2", oro: requiredOro}
+	}},
+	{"solicit required classes no lease", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 73, ifID: "relay-if2", oro: requiredOro}
+	}},
 }
+
+// requiredOro asks for the options of the only-if-required classes.
+var requiredOro = []uint16{uint16(dhcp6.OptNISServers), uint16(dhcp6.OptNISPServers), uint16(dhcp6.OptSIPServersAddr)}
 
 func TestDifferentialKea22(t *testing.T) {
 	if testing.Short() {

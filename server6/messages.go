@@ -442,6 +442,7 @@ func (w *worker) processInfRequest() bool {
 // always-send ones, each from the most specific scope that has it: host,
 // pool, subnet, shared network, classes, global.
 func (w *worker) appendOptions() {
+	w.requiredClassify()
 	lv := w.levels[:0]
 	if w.host != nil && len(w.host.Options) > 0 {
 		lv = append(lv, w.snap.hostOptSet(w.host))

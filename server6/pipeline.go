@@ -3,6 +3,7 @@ package server6
 import (
 	"bytes"
 	"net/netip"
+	"slices"
 
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/dhcp6"
@@ -170,6 +171,53 @@ func (w *worker) classify() {
 		}
 		if ok, err := c.cfg.Expr.EvalBool(e); err == nil && ok {
 			w.q.Classes.Add(c.name)
+		}
+	}
+}
+
+// requiredClassify evaluates the classes named by require-client-classes
+// of the shared network, the subnet, then the pools of the addresses and
+// prefixes given in this query, in that order, each once (Kea's
+// requiredClassify); those whose test matches join the query's classes,
+// so their options apply. A named class without a test is not added.
+func (w *worker) requiredClassify() {
+	sn := w.subnet
+	if sn == nil {
+		return
+	}
+	var seen []string
+	filled := false
+	eval := func(names []string) {
+		for _, name := range names {
+			if slices.Contains(seen, name) {
+				continue
+			}
+			seen = append(seen, name)
+			c := w.snap.byName[name]
+			if c == nil || c.cfg.Expr == nil {
+				continue
+			}
+			if !filled {
+				filled = true
+				e := &w.ectx
+				e.Pkt = &w.q.Packet
+				e.Iface, e.Src, e.Dst, e.Len = w.q.IfName, w.q.Src.Addr(), w.q.Dst.Addr(), w.q.Len
+				e.Member = w.has
+				e.Defs = w.snap.cfg.Defs
+			}
+			if ok, err := c.cfg.Expr.EvalBool(&w.ectx); err == nil && ok {
+				w.q.Classes.Add(c.name)
+			}
+		}
+	}
+	eval(sn.require)
+	for _, pr := range w.allocated {
+		t := lease.TypeNA
+		if pr.Bits() != 128 {
+			t = lease.TypePD
+		}
+		if p := sn.pool(t, pr); p != nil {
+			eval(p.require)
 		}
 	}
 }

@@ -36,7 +36,13 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	cfg, _, err := config.ParseDhcp6("t.json", []byte(testConfig), config.LoadOptions{})
+	return newHarnessWith(t, testConfig)
+}
+
+// newHarnessWith is newHarness with another configuration.
+func newHarnessWith(t *testing.T, js string) *harness {
+	t.Helper()
+	cfg, _, err := config.ParseDhcp6("t.json", []byte(js), config.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,9 @@ type subnet6 struct {
 	// opts are the subnet's own options, netOpts its shared network's.
 	opts, netOpts *optSet
 	pools         []*pool6
+	// require is require-client-classes: the shared network's, then the
+	// subnet's.
+	require []string
 }
 
 type pool6 struct {
@@ -50,6 +53,8 @@ type pool6 struct {
 	// exclude is the PD_EXCLUDE (67) payload of a pd-pool with an
 	// excluded-prefix, nil without one.
 	exclude []byte
+	// require is the pool's require-client-classes.
+	require []string
 }
 
 type class6 struct {
@@ -120,17 +125,21 @@ func compile(cfg *config.Dhcp6) (*snapshot, error) {
 		if cs.Network != nil {
 			sn.netOpts = netOpts[cs.Network]
 			sn.netGuard = cs.Network.ClientClass.V
+			sn.require = append(sn.require, cs.Network.RequireClientClasses...)
 		}
+		sn.require = append(sn.require, cs.RequireClientClasses...)
 		for _, r := range cs.Eff.Relay {
 			if a, err := netip.ParseAddr(r); err == nil {
 				sn.relay = append(sn.relay, a)
 			}
 		}
 		for _, p := range cs.Pools {
-			sn.pools = append(sn.pools, &pool6{t: lease.TypeNA, first: p.First, last: p.Last, opts: newOptSet(p.OptionData)})
+			sn.pools = append(sn.pools, &pool6{t: lease.TypeNA, first: p.First, last: p.Last, opts: newOptSet(p.OptionData),
+				require: p.RequireClientClasses})
 		}
 		for _, p := range cs.PDPools {
-			pl := &pool6{t: lease.TypePD, pfx: p.Prefix.Masked(), dlen: p.DelegatedLen, opts: newOptSet(p.OptionData)}
+			pl := &pool6{t: lease.TypePD, pfx: p.Prefix.Masked(), dlen: p.DelegatedLen, opts: newOptSet(p.OptionData),
+				require: p.RequireClientClasses}
 			if p.ExcludedPrefix.Set {
 				pl.exclude = pdExclude(p.ExcludedPrefix.V, p.DelegatedLen)
 			}

@@ -1,0 +1,69 @@
+package server6
+
+import (
+	"testing"
+
+	"github.com/nestordhcp/nestor/dhcp6"
+)
+
+// requiredConfig has only-if-required classes named by the subnet, by a
+// pool and by a pd-pool, one whose test is false and one never required.
+const requiredConfig = `{"Dhcp6": {
+  "lease-database": {"type": "memfile", "persist": false},
+  "server-id": {"type": "LL", "identifier": "020000000001", "persist": false},
+  "client-classes": [
+    {"name": "req-subnet", "only-if-required": true, "test": "member('ALL')",
+     "option-data": [{"name": "nis-servers", "data": "2001:db8:1::27"}]},
+    {"name": "req-pool", "only-if-required": true, "test": "member('ALL')",
+     "option-data": [{"name": "nisp-servers", "data": "2001:db8:1::28"}]},
+    {"name": "req-pd", "only-if-required": true, "test": "member('ALL')",
+     "option-data": [{"name": "sntp-servers", "data": "2001:db8:1::31"}]},
+    {"name": "req-false", "only-if-required": true, "test": "option[1].hex == 0x00",
+     "option-data": [{"name": "sip-server-addr", "data": "2001:db8:1::22"}]},
+    {"name": "not-required", "only-if-required": true, "test": "member('ALL')",
+     "option-data": [{"name": "nis-domain-name", "data": "example.org"}]}],
+  "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "lo",
+    "require-client-classes": ["req-subnet", "req-false"],
+    "pools": [{"pool": "2001:db8:1::100-2001:db8:1::1ff", "require-client-classes": ["req-pool"]}],
+    "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 48, "delegated-len": 56, "require-client-classes": ["req-pd"]}]}]}}`
+
+// TestRequiredClasses: require-client-classes of the subnet apply to every
+// reply, those of a pool only when the reply gives one of its addresses or
+// prefixes, and a required class applies only when its test matches.
+func TestRequiredClasses(t *testing.T) {
+	h := newHarnessWith(t, requiredConfig)
+	oro := []dhcp6.OptionCode{dhcp6.OptNISServers, dhcp6.OptNISPServers, dhcp6.OptSNTPServers, dhcp6.OptSIPServersAddr, dhcp6.OptNISDomainName}
+	tests := []struct {
+		name   string
+		mt     dhcp6.MessageType
+		c      client
+		want   []dhcp6.OptionCode
+		absent []dhcp6.OptionCode
+	}{
+		{"solicit ia_na", dhcp6.MsgSolicit, client{duid: duid(1), oro: oro, na: []uint32{1}},
+			[]dhcp6.OptionCode{dhcp6.OptNISServers, dhcp6.OptNISPServers},
+			[]dhcp6.OptionCode{dhcp6.OptSNTPServers, dhcp6.OptSIPServersAddr, dhcp6.OptNISDomainName}},
+		{"solicit ia_pd", dhcp6.MsgSolicit, client{duid: duid(2), oro: oro, pd: []uint32{1}},
+			[]dhcp6.OptionCode{dhcp6.OptNISServers, dhcp6.OptSNTPServers},
+			[]dhcp6.OptionCode{dhcp6.OptNISPServers, dhcp6.OptSIPServersAddr, dhcp6.OptNISDomainName}},
+		{"information-request", dhcp6.MsgInformationRequest, client{duid: duid(3), oro: oro},
+			[]dhcp6.OptionCode{dhcp6.OptNISServers},
+			[]dhcp6.OptionCode{dhcp6.OptNISPServers, dhcp6.OptSNTPServers, dhcp6.OptSIPServersAddr, dhcp6.OptNISDomainName}},
+	}
+	for _, tt := range tests {
+		rep := h.query(tt.mt, tt.c)
+		if rep == nil {
+			t.Fatalf("%s: no reply", tt.name)
+		}
+		for _, c := range tt.want {
+			if !rep.Options.Has(c) {
+				t.Errorf("%s: option %d missing", tt.name, c)
+			}
+		}
+		for _, c := range tt.absent {
+			if rep.Options.Has(c) {
+				t.Errorf("%s: option %d sent", tt.name, c)
+			}
+		}
+	}
+}
