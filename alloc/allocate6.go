@@ -81,7 +81,6 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 			break
 		}
 	}
-	h := c.CurrentHost()
 	var existing []*lease.Lease6
 	for _, l := range found {
 		pr := leasePrefix(l)
@@ -97,24 +96,18 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 	// A reservation the client does not hold yet replaces its
 	// unreserved leases (Kea's allocateReservedLeases6 and
 	// removeNonreservedLeases6).
-	if h != nil && !r.holdsReserved(existing) {
-		for _, pr := range r.reservedList(h) {
-			if r.allocatedElsewhere(pr) {
-				continue
-			}
-			if l, err := r.take(pr); err != nil {
-				return res, err
-			} else if l != nil {
-				for _, old := range existing {
-					res.Removed = append(res.Removed, leasePrefix(old))
-					if !c.FakeAllocation {
-						r.remove(old)
-					}
+	if len(c.Hosts) > 0 && !r.holdsReserved(existing) {
+		if l, err := r.takeReserved(); err != nil {
+			return res, err
+		} else if l != nil {
+			for _, old := range existing {
+				res.Removed = append(res.Removed, leasePrefix(old))
+				if !c.FakeAllocation {
+					r.remove(old)
 				}
-				existing = nil
-				res.Leases = append(res.Leases, l)
-				break
 			}
+			existing = nil
+			res.Leases = append(res.Leases, l)
 		}
 	}
 	for _, l := range existing {
@@ -153,6 +146,45 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 }
 
 func (r *run6) has(class string) bool { return r.c.classes().Has(class) }
+
+// takeReserved is Kea's allocateGlobalReservedLeases6 then
+// allocateReservedLeases6: the first reserved address or prefix of the
+// IA's type that is free, from the global reservation, then from the
+// client's reservations in the subnet and in the other subnets of its
+// shared network that its classes admit (the run then works in that
+// subnet).
+func (r *run6) takeReserved() (*lease.Lease6, error) {
+	c := r.c
+	home := c.Subnet
+	try := func(h *host.Host6) (*lease.Lease6, error) {
+		for _, pr := range r.reservedList(h) {
+			if r.allocatedElsewhere(pr) {
+				continue
+			}
+			if l, err := r.take(pr); err != nil || l != nil {
+				return l, err
+			}
+		}
+		return nil, nil
+	}
+	if h := c.Hosts[0]; h != nil && home.Eff.ReservationsGlobal {
+		if l, err := try(h); err != nil || l != nil {
+			return l, err
+		}
+	}
+	for sn := home; sn != nil; sn = r.nextSubnet(home, sn) {
+		h := c.Hosts[sn.ID]
+		if h == nil || !sn.Eff.ReservationsInSubnet {
+			continue
+		}
+		r.use(sn)
+		if l, err := try(h); err != nil || l != nil {
+			return l, err
+		}
+	}
+	r.use(home)
+	return nil, nil
+}
 
 // use makes sn the subnet the run (and the context) works in.
 func (r *run6) use(sn *config.Subnet6) {

@@ -268,7 +268,9 @@ func (si *subnet6Info) poolOf(t lease.Type, pr netip.Prefix) *pool6 {
 }
 
 // FindReservations6 looks up the client's reservations in the context's
-// subnet and globally, as the subnet's reservation flags allow.
+// subnet (and in every other subnet of its shared network, where the
+// allocation may go) and globally, as the subnets' reservation flags
+// allow.
 func (e *Engine6) FindReservations6(c *Context6) {
 	ec := e.cur.Load()
 	if ec.hosts == nil || c.Subnet == nil {
@@ -287,6 +289,13 @@ func (e *Engine6) FindReservations6(c *Context6) {
 	}
 	if c.Subnet.Eff.ReservationsInSubnet {
 		look(c.Subnet.ID)
+	}
+	if n := c.Subnet.Network; n != nil {
+		for _, sn := range n.Subnets {
+			if sn.ID != c.Subnet.ID && sn.Eff.ReservationsInSubnet {
+				look(sn.ID)
+			}
+		}
 	}
 	if c.Subnet.Eff.ReservationsGlobal {
 		look(0)

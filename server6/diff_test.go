@@ -49,7 +49,9 @@ const diffConfig6 = `{"Dhcp6": {
      "option-data": [{"name": "sip-server-addr", "data": "2001:db8:1::22"}]}],
   "shared-networks": [{"name": "net3", "subnet6": [
     {"id": 3, "subnet": "2001:db8:3::/64", "pools": [{"pool": "2001:db8:3::100-2001:db8:3::101"}]},
-    {"id": 4, "subnet": "2001:db8:4::/64", "pools": [{"pool": "2001:db8:4::100-2001:db8:4::1ff"}]}]}],
+    {"id": 4, "subnet": "2001:db8:4::/64", "pools": [{"pool": "2001:db8:4::100-2001:db8:4::1ff"}],
+     "reservations": [{"duid": "00:03:00:01:02:00:00:00:00:4a", "ip-addresses": ["2001:db8:4::4a"],
+                       "option-data": [{"name": "dns-servers", "data": "2001:db8:4::53"}]}]}]}],
   "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "rapid-commit": true,
     "pools": [{"pool": "2001:db8:1::100-2001:db8:1::1ff",
                "option-data": [{"name": "sip-server-dns", "data": "sip.example.org"}]}],
@@ -706,6 +708,19 @@ var diffScript6 = []step6{
 	}},
 	{"solicit required classes no lease", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgSolicit, client: 73, ifID: "relay-if2", oro: requiredOro}
+	}},
+	{"solicit reserved in other subnet of network", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 0x4a, link: "2001:db8:3::1", oro: dnsOro, ias: []ia6{na(1)}}
+	}},
+	{"request reserved in other subnet of network", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 0x4a, server: true, link: "2001:db8:3::1", oro: dnsOro, ias: []ia6{na(1)}}
+	}},
+	{"renew reserved in other subnet of network", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRenew, client: 0x4a, server: true, link: "2001:db8:3::1", oro: dnsOro,
+			ias: []ia6{na(1, leased(p["request reserved in other subnet of network"], false, 1)...)}}
+	}},
+	{"information-request reserved in other subnet of network", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 0x4a, link: "2001:db8:3::1", oro: dnsOro}
 	}},
 }
 

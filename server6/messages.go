@@ -101,6 +101,17 @@ func (w *worker) assignIAs(fake bool, renew *bool) {
 			w.assignIA(kind.t, kind.code, ia, renew)
 		}
 	}
+	// A reservation found in another subnet of the shared network, where
+	// the engine went, gives its options and classes (Kea's host_subnet_
+	// and conditionallySetReservedClientClasses).
+	if w.host == nil {
+		if h := w.actx.CurrentHost(); h != nil {
+			w.host = h
+			for _, c := range h.ClientClasses {
+				w.q.Classes.Add(c)
+			}
+		}
+	}
 }
 
 func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, renew *bool) {

@@ -367,6 +367,11 @@ func (w *worker) initExchange() bool {
 		for _, c := range w.host.ClientClasses {
 			w.q.Classes.Add(c)
 		}
+	}
+	// KNOWN when the client has a reservation anywhere it may be served:
+	// globally, in the subnet or in another subnet of its shared network
+	// (Kea's initContext).
+	if len(a.Hosts) > 0 {
 		w.q.Classes.Add("KNOWN")
 	} else {
 		w.q.Classes.Add("UNKNOWN")
