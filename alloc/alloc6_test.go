@@ -269,3 +269,101 @@ func TestClassLifetimes6(t *testing.T) {
 		v.e.Release6(c, lease.TypeNA, 1, leasePrefix(r.Leases[0]))
 	}
 }
+
+// TestRandomAllocator6: with "allocator" and "pd-allocator" random, every
+// address and prefix of the pools is given once before the pools are
+// full, and not in the pools' order.
+func TestRandomAllocator6(t *testing.T) {
+	js := `{"Dhcp6": {"preferred-lifetime": 3000, "valid-lifetime": 4000,
+  "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "allocator": "random", "pd-allocator": "random",
+    "pools": [{"pool": "2001:db8:1::1-2001:db8:1::40"}, {"pool": "2001:db8:1::1:0/122"}],
+    "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 50, "delegated-len": 56}]}]}}`
+	v := newEnv6With(t, js, nil)
+	for _, tc := range []struct {
+		t    lease.Type
+		size int
+	}{{lease.TypeNA, 128}, {lease.TypePD, 64}} {
+		seen := map[string]bool{}
+		var order []string
+		for i := range tc.size {
+			c := &Context6{Subnet: v.cfg.Subnet(1), DUID: []byte{0, 3, 0, 1, 0, 0, byte(tc.t), 0, byte(i >> 8), byte(i)}}
+			r, err := v.e.Allocate6(c, &IA6{Type: tc.t, IAID: 1})
+			if err != nil || len(r.Leases) != 1 {
+				t.Fatalf("%v client %d: %v %v", tc.t, i, prefixes(r.Leases), err)
+			}
+			p := leasePrefix(r.Leases[0]).String()
+			if seen[p] {
+				t.Fatalf("%v: %s given twice", tc.t, p)
+			}
+			seen[p] = true
+			order = append(order, p)
+		}
+		c := &Context6{Subnet: v.cfg.Subnet(1), DUID: []byte{0, 3, 0, 1, 0, 0, byte(tc.t), 0, 0xff, 0xff}}
+		if r, _ := v.e.Allocate6(c, &IA6{Type: tc.t, IAID: 1}); len(r.Leases) != 0 {
+			t.Errorf("%v: full pools gave %v", tc.t, prefixes(r.Leases))
+		}
+		// The iterative allocator would give the pools' order; a random
+		// one gives the first eight in order once in 40320 runs.
+		sorted := true
+		for i := 1; i < 8; i++ {
+			a, b := netip.MustParsePrefix(order[i-1]).Addr(), netip.MustParsePrefix(order[i]).Addr()
+			if a.Compare(b) > 0 {
+				sorted = false
+			}
+		}
+		if sorted {
+			t.Errorf("%v: the first leases came in order: %v", tc.t, order[:8])
+		}
+	}
+}
+
+// TestFLQAllocator6: with "pd-allocator" flq, prefixes come from the free
+// lease queue: each once until the pool is full, a prefix leased before
+// the engine started never, a released one again.
+func TestFLQAllocator6(t *testing.T) {
+	js := `{"Dhcp6": {"preferred-lifetime": 3000, "valid-lifetime": 4000,
+  "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "pd-allocator": "flq",
+    "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 52, "delegated-len": 56}]}]}}`
+	cfg, _, err := config.ParseDhcp6("t.json", []byte(js), config.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := memfile.Open6(memfile.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	pre := &lease.Lease6{Addr: netip.MustParseAddr("2001:db8:8000:500::"), Type: lease.TypePD, PrefixLen: 56, SubnetID: 1,
+		DUID: []byte{0, 3, 0, 1, 0, 0, 0, 0, 0, 0xee}, IAID: 1, ValidLifetime: 4000, PreferredLifetime: 3000, CLTT: time.Now().Unix()}
+	if err := store.AddLease6(pre); err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine6(cfg, store, nil, nil, nil, quietLog())
+	ctx := func(i byte) *Context6 {
+		return &Context6{Subnet: cfg.Subnet(1), DUID: []byte{0, 3, 0, 1, 0, 0, 0, 0, 0, i}}
+	}
+	seen := map[string]bool{}
+	for i := range byte(15) {
+		r, err := e.Allocate6(ctx(i), &IA6{Type: lease.TypePD, IAID: 1})
+		if err != nil || len(r.Leases) != 1 {
+			t.Fatalf("client %d: %v %v", i, prefixes(r.Leases), err)
+		}
+		p := leasePrefix(r.Leases[0]).String()
+		if seen[p] || p == "2001:db8:8000:500::/56" {
+			t.Fatalf("client %d got %s again", i, p)
+		}
+		seen[p] = true
+	}
+	if r, _ := e.Allocate6(ctx(99), &IA6{Type: lease.TypePD, IAID: 1}); len(r.Leases) != 0 {
+		t.Fatalf("full pool gave %v", prefixes(r.Leases))
+	}
+	// A released prefix is queued again and given to the next client.
+	all, _ := store.Leases6ByDUIDIAID(lease.TypePD, ctx(3).DUID, 1)
+	if out, _, err := e.Release6(ctx(3), lease.TypePD, 1, leasePrefix(all[0])); err != nil || out != Released {
+		t.Fatalf("release: %v %v", out, err)
+	}
+	r, _ := e.Allocate6(ctx(99), &IA6{Type: lease.TypePD, IAID: 1})
+	if len(r.Leases) != 1 || leasePrefix(r.Leases[0]) != leasePrefix(all[0]) {
+		t.Errorf("after release got %v, want %s", prefixes(r.Leases), leasePrefix(all[0]))
+	}
+}

@@ -3,6 +3,7 @@ package alloc
 import (
 	"bytes"
 	"github.com/nestordhcp/nestor/dhcp6"
+	"math/rand/v2"
 	"net/netip"
 
 	"github.com/nestordhcp/nestor/config"
@@ -305,6 +306,16 @@ func (r *run6) allocateUnreserved() (*lease.Lease6, error) {
 	if len(pools) == 0 {
 		return nil, nil
 	}
+	kind := r.si.kindNA
+	if r.ia.Type == lease.TypePD {
+		kind = r.si.kindPD
+	}
+	switch {
+	case kind == allocRandom:
+		return r.allocateRandom(pools)
+	case kind == allocFLQ && r.ia.Type == lease.TypePD:
+		return r.allocateFLQ(pools)
+	}
 	next := &r.si.nextNA
 	if r.ia.Type == lease.TypePD {
 		next = &r.si.nextPD
@@ -338,6 +349,59 @@ func (r *run6) allocateUnreserved() (*lease.Lease6, error) {
 		}
 	}
 	return nil, nil
+}
+
+// allocateRandom is the random allocator ("allocator" or "pd-allocator"
+// "random"): the admitted pools in random order, and in each, candidates
+// in random order: a random permutation of the whole pool when the
+// candidate budget covers it (so a nearly full pool is searched
+// completely), else random draws.
+func (r *run6) allocateRandom(pools []*pool6) (*lease.Lease6, error) {
+	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	budget := uint64(maxCandidates6)
+	for _, pi := range rng.Perm(len(pools)) {
+		p := pools[pi]
+		if !p.admits(r.has) || budget == 0 {
+			continue
+		}
+		n, start, stride := p.size, rng.Uint64N(p.size), uint64(1)
+		perm := n <= budget
+		if perm {
+			// start + j*stride mod n visits every offset once when stride
+			// and n are coprime.
+			stride = 1 + rng.Uint64N(n)
+			for gcd(stride, n) != 1 {
+				stride = 1 + rng.Uint64N(n)
+			}
+		} else {
+			n = budget
+		}
+		for j := uint64(0); j < n; j++ {
+			budget--
+			var off uint64
+			if perm {
+				off = (start + j*stride) % p.size
+			} else {
+				off = rng.Uint64N(p.size)
+			}
+			cand := netip.PrefixFrom(p.nth(off), p.bits)
+			if r.reservedForOther(cand) || r.allocatedElsewhere(cand) {
+				continue
+			}
+			l, err := r.take(cand)
+			if err != nil || l != nil {
+				return l, err
+			}
+		}
+	}
+	return nil, nil
+}
+
+func gcd(a, b uint64) uint64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // take gives the resource to the client when it has no lease, an expired

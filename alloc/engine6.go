@@ -42,9 +42,11 @@ type Engine6 struct {
 	locks addr6Locks
 
 	// positions are the iterative allocators' next offsets per pool,
-	// kept across reconfigurations for unchanged pools.
+	// kept across reconfigurations for unchanged pools; queues the free
+	// lease queues of FLQ pd-pools.
 	posMu     sync.Mutex
 	positions map[pool6Key]*atomic.Uint64
+	queues    map[pool6Key]*poolState
 
 	// Now returns the current time; tests replace it before use.
 	Now func() time.Time
@@ -55,17 +57,22 @@ type engine6Config struct {
 	hosts     host.Store6
 	subnets   map[uint32]*subnet6Info
 	probation uint32
+	// hasFLQ is true when a pd-pool uses the free lease queue.
+	hasFLQ bool
 	// classes are the client classes that set lifetimes, by name.
 	classes map[string]*config.ClientClass6
 }
 
 type subnet6Info struct {
-	s      *config.Subnet6
-	na, pd []*pool6
-	nextNA atomic.Int32
-	nextPD atomic.Int32
-	capNA  *big.Int
-	capPD  *big.Int
+	s *config.Subnet6
+	// kindNA and kindPD are the allocators of addresses ("allocator")
+	// and prefixes ("pd-allocator").
+	kindNA, kindPD allocKind
+	na, pd         []*pool6
+	nextNA         atomic.Int32
+	nextPD         atomic.Int32
+	capNA          *big.Int
+	capPD          *big.Int
 }
 
 // pool6Key names a pool by its range: first address (or prefix) and last.
@@ -90,6 +97,8 @@ type pool6 struct {
 	pos   *atomic.Uint64
 	// excluded is the pd-pool's excluded-prefix (invalid when none).
 	excluded netip.Prefix
+	// flq is the free lease queue of a pd-pool with pd-allocator flq.
+	flq *poolState
 }
 
 // NewEngine6 returns an engine serving cfg with the lease store, the host
@@ -99,9 +108,11 @@ func NewEngine6(cfg *config.Dhcp6, store lease.Store6, hosts host.Store6, hk *ho
 	if logger == nil {
 		logger = slog.Default()
 	}
-	e := &Engine6{store: store, hk: hk, st: st, log: logger, Now: time.Now, positions: map[pool6Key]*atomic.Uint64{}}
+	e := &Engine6{store: store, hk: hk, st: st, log: logger, Now: time.Now, positions: map[pool6Key]*atomic.Uint64{},
+		queues: map[pool6Key]*poolState{}}
 	e.locks.seed = maphash.MakeSeed()
 	e.Reconfigure(cfg, hosts)
+	store.Watch6(e.onChange6)
 	return e
 }
 
@@ -128,8 +139,15 @@ func (e *Engine6) Reconfigure(cfg *config.Dhcp6, hosts host.Store6) {
 	}
 	e.posMu.Lock()
 	keep := map[pool6Key]*atomic.Uint64{}
+	keepQ := map[pool6Key]*poolState{}
+	type fresh struct {
+		id uint32
+		p  *pool6
+	}
+	var load []fresh
 	for _, s := range cfg.AllSubnets {
-		si := &subnet6Info{s: s, capNA: new(big.Int), capPD: new(big.Int)}
+		si := &subnet6Info{s: s, capNA: new(big.Int), capPD: new(big.Int),
+			kindNA: parseAllocKind(s.Eff.Allocator), kindPD: parseAllocKind(s.Eff.PDAllocator)}
 		for _, p := range s.Pools {
 			pl := &pool6{t: lease.TypeNA, first: p.First, last: p.Last, bits: 128, guard: p.ClientClass.V, id: p.PoolID.Or(0)}
 			pl.size = rangeSize(p.First, p.Last, 128)
@@ -146,13 +164,32 @@ func (e *Engine6) Reconfigure(cfg *config.Dhcp6, hosts host.Store6) {
 			pl.size = rangeSize(pl.first, pl.last, pl.bits)
 			si.capPD.Add(si.capPD, rangeBig(pl.first, pl.last, pl.bits))
 			pl.pos = e.position(keep, pl)
+			if si.kindPD == allocFLQ {
+				k := pool6Key{pl.t, pl.first, pl.last, pl.bits}
+				if q := e.queues[k]; q != nil {
+					pl.flq = q
+				} else if pl.flq = newOffsetPool(pl.size); pl.flq != nil {
+					load = append(load, fresh{s.ID, pl})
+				}
+				if pl.flq != nil {
+					keepQ[k] = pl.flq
+					ec.hasFLQ = true
+				}
+			}
 			si.pd = append(si.pd, pl)
 		}
 		ec.subnets[s.ID] = si
 	}
 	e.positions = keep
+	e.queues = keepQ
 	e.posMu.Unlock()
 	e.cur.Store(ec)
+	// New queues are filled from the store once the configuration is in
+	// use, so that Watch6 already tracks changes made meanwhile; until
+	// then a queue may offer a busy prefix, which take refuses.
+	for _, f := range load {
+		e.loadFLQ(f.id, f.p)
+	}
 }
 
 func (e *Engine6) position(keep map[pool6Key]*atomic.Uint64, p *pool6) *atomic.Uint64 {
