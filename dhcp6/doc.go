@@ -17,7 +17,8 @@
 // that a decoded Packet re-encodes byte for byte. Kea 2.2 differs here:
 //   - it silently drops a truncated last option and trailing bytes of a
 //     message or container, where Decode fails (KindTruncatedOption,
-//     KindContainerOverrun);
+//     KindContainerOverrun); Packet.Lenient does as Kea (the server sets
+//     it);
 //   - its relay check (relay_info_.size() > HOP_COUNT_LIMIT before adding)
 //     lets 33 levels through; Decode stops at MaxRelays = 32.
 //

@@ -34,6 +34,13 @@ type Packet struct {
 	Options Options
 	// Msg is the innermost message's bytes (header and options) within Raw.
 	Msg []byte
+	// Lenient makes Decode stop at an option of a message or relay level
+	// whose header or payload runs past the end, dropping it and what
+	// follows instead of failing, as Kea's unpackOptions6 does (a server
+	// sets it; the strict default lets a decoded Packet re-encode byte
+	// for byte). Inside a standard container the same holds: its view's
+	// iteration stops at the truncated option.
+	Lenient bool
 
 	relayBuf [MaxRelays]Relay
 	spans    [MaxRelays + 1][2]int32 // option index ranges per level
@@ -133,18 +140,24 @@ func (p *Packet) fail(k ErrorKind, code OptionCode, off int) error {
 func (p *Packet) parseOptions(b []byte, off, end int) error {
 	for off < end {
 		if end-off < 4 {
+			if p.Lenient {
+				return nil
+			}
 			return p.fail(KindTruncatedOption, 0, off)
 		}
 		code := OptionCode(binary.BigEndian.Uint16(b[off:]))
 		l := int(binary.BigEndian.Uint16(b[off+2:]))
 		if l > end-off-4 {
+			if p.Lenient {
+				return nil
+			}
 			return p.fail(KindTruncatedOption, code, off)
 		}
 		if len(p.opts) == MaxOptions {
 			return p.fail(KindTooManyOptions, code, off)
 		}
 		data := b[off+4 : off+4+l : off+4+l]
-		if k := checkContainer(code, data, 0); k != 0 {
+		if k := checkContainerMode(code, data, 0, p.Lenient); k != 0 {
 			return p.fail(k, code, off)
 		}
 		if code == OptRelayMsg {

@@ -256,6 +256,9 @@ type query6 struct {
 	relayOpts []dhcp6.Option
 	outer     bool
 	serverID  []byte // overrides serverDUID6 when server is set
+	// trailing are raw bytes after the client message's options (a
+	// truncated option).
+	trailing []byte
 }
 
 // ia6 is an IA_NA (pd false) or IA_PD with the addresses or prefixes the
@@ -336,6 +339,7 @@ func (q query6) encode(t *testing.T) []byte {
 		}
 		b.Close()
 	}
+	b.Raw(q.trailing)
 	out, err := b.Finish()
 	if err != nil {
 		t.Fatalf("encoding the query: %v", err)
@@ -721,6 +725,20 @@ var diffScript6 = []step6{
 	}},
 	{"information-request reserved in other subnet of network", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgInformationRequest, client: 0x4a, link: "2001:db8:3::1", oro: dnsOro}
+	}},
+	{"solicit truncated last option", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 74, oro: dnsOro, ias: []ia6{na(1)},
+			trailing: []byte{0, byte(dhcp6.OptVendorClass), 0, 16, 0, 0, 9, 0xbf}}
+	}},
+	{"request truncated option header", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 74, server: true, ias: []ia6{na(1)}, trailing: []byte{0, 8, 0}}
+	}},
+	{"information-request truncated last option", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 75, oro: dnsOro, trailing: []byte{0, byte(dhcp6.OptUserClass), 0, 9, 0, 3}}
+	}},
+	{"solicit truncated option in ia_na", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 76, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptIANA, Data: []byte{0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 30, 1, 2}}}}
 	}},
 }
 

@@ -45,6 +45,9 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 		skipUnpack = status == hooks.Skip
 	}
 	if !skipUnpack {
+		// A truncated last option is dropped, not the query (Kea's
+		// unpackOptions6).
+		w.q.Lenient = true
 		err := w.q.Decode(w.q.Raw)
 		if err == nil && badClientFQDN(w.q.Options) {
 			err = errBadFQDN
