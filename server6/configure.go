@@ -120,9 +120,11 @@ func (s *Server) removeSubnetStats(old *config.Dhcp6) {
 }
 
 // setSubnetStats sets subnet[id].total-nas/total-pds from the pools and
-// assigned-nas/assigned-pds from the lease store (Kea's
-// recountLeaseStats6).
+// assigned-nas/assigned-pds and declined-addresses (per subnet and in all)
+// from the lease store (Kea's recountLeaseStats6).
 func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
+	var allDeclined int64
+	defer func() { _ = s.stats.SetInt("declined-addresses", allDeclined) }()
 	for _, sn := range cfg.AllSubnets {
 		id := fmt.Sprintf("subnet[%d].", sn.ID)
 		setBig := func(name string, v *big.Int) {
@@ -155,6 +157,7 @@ func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
 		_ = s.stats.SetInt(id+"assigned-nas", na)
 		_ = s.stats.SetInt(id+"assigned-pds", pd)
 		_ = s.stats.SetInt(id+"declined-addresses", declined)
+		allDeclined += declined
 		s.stats.Counter(id + "cumulative-assigned-nas")
 		s.stats.Counter(id + "cumulative-assigned-pds")
 		s.stats.Counter(id + "reclaimed-leases")
