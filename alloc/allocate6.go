@@ -2,11 +2,11 @@ package alloc
 
 import (
 	"bytes"
-	"github.com/nestordhcp/nestor/dhcp6"
 	"math/rand/v2"
 	"net/netip"
 
 	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/dhcp6"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/host"
 	"github.com/nestordhcp/nestor/lease"
