@@ -8,8 +8,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/lease/memfile"
+	"github.com/nestordhcp/nestor/stats"
 )
 
 // withELP6 adds an expired-leases-processing map to the engine test
@@ -298,4 +301,37 @@ func keys(m map[string]int64) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// BenchmarkReclaim6: reclaiming expired DHCPv6 leases from memfile (kept
+// as expired-reclaimed), per lease.
+func BenchmarkReclaim6(b *testing.B) {
+	js := `{"Dhcp6": {"preferred-lifetime": 3000, "valid-lifetime": 4000,
+  "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "pools": [{"pool": "2001:db8:1::/64"}]}]}}`
+	cfg, _, err := config.ParseDhcp6("t.json", []byte(js), config.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	store, err := memfile.Open6(memfile.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	e := NewEngine6(cfg, store, nil, nil, stats.New(), quietLog())
+	base := netip.MustParseAddr("2001:db8:1::").As16()
+	now := time.Now().Unix()
+	for i := 0; i < b.N; i++ {
+		a := base
+		a[12], a[13], a[14], a[15] = byte(i>>24), byte(i>>16), byte(i>>8), byte(i)
+		l := &lease.Lease6{Addr: netip.AddrFrom16(a), Type: lease.TypeNA, PrefixLen: 128, SubnetID: 1, IAID: 1,
+			DUID: []byte{0, 3, 0, 1, byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)}, ValidLifetime: 10, CLTT: now - 100}
+		if err := store.AddLease6(l); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	n, _, err := e.ReclaimExpired(0, 0, false)
+	if err != nil || n != b.N {
+		b.Fatalf("reclaimed %d of %d: %v", n, b.N, err)
+	}
 }
