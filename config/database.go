@@ -1,6 +1,9 @@
 package config
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Database is a lease-database, hosts-database(s) or config-databases
 // entry. Type-specific keys are kept in Params by their Kea names, as
@@ -39,22 +42,39 @@ func (db *Database) Bool(key string, def bool) bool {
 	return def
 }
 
-// DatabaseBackends lists the database types this build of Nestor can open.
-// Kea's -t accepts any type its grammar knows without connecting; Nestor
-// does the same and reports a missing backend when it must open one (-T,
-// server start) with MissingBackend.
-var DatabaseBackends = map[string]bool{"memfile": true}
+// DatabaseBackends lists the lease database types this build of Nestor
+// can open; HostBackends and ConfigBackends the hosts-database(s) and
+// config-databases types. Kea's -t accepts any type its grammar knows
+// without connecting; Nestor does the same and reports a missing backend
+// when it must open one (-T, server start) with MissingBackend.
+var (
+	DatabaseBackends = map[string]bool{"memfile": true, "mysql": true, "postgresql": true}
+	HostBackends     = map[string]bool{}
+	ConfigBackends   = map[string]bool{}
+)
+
+// backendsFor returns the backend list of a "lease database", "hosts
+// database" or "config database" (also with a dash).
+func backendsFor(what string) map[string]bool {
+	switch {
+	case strings.HasPrefix(what, "hosts"):
+		return HostBackends
+	case strings.HasPrefix(what, "config"):
+		return ConfigBackends
+	}
+	return DatabaseBackends
+}
 
 // MissingBackend returns the message for a database type Nestor has no
 // backend for, or "" when it has one.
 func MissingBackend(what, typ string) string {
-	if DatabaseBackends[typ] {
+	if backendsFor(what)[typ] {
 		return ""
 	}
 	return what + " type " + typ + " is not supported by Nestor yet (no " + typ + " backend in this build)"
 }
 
-// KnownBackends returns the available backend types, sorted.
+// KnownBackends returns the available lease backend types, sorted.
 func KnownBackends() []string {
 	var out []string
 	for k := range DatabaseBackends {
@@ -70,16 +90,20 @@ func (d *decoder) readDatabase(m *Node, ctx string) *Database {
 	var typ Opt[string]
 	r.str("type", &typ)
 	db := &Database{Type: typ.V, Params: m.Clone(), pos: m.Pos()}
-	for _, k := range []string{"port"} {
-		if v := m.Get(k); v != nil && (v.Int < 0 || v.Int > 65535) {
-			r.errorf(v.Pos(), "out of range value (%d) specified for parameter '%s'", v.Int, k)
+	// Kea 2.2's DbAccessParser range checks, with its wording.
+	if v := m.Get("port"); v != nil && (v.Int < 0 || v.Int > 65535) {
+		r.errorf(v.Pos(), "port value: %d is out of range, expected value: 0..65535", v.Int)
+	}
+	for _, k := range []string{"lfc-interval", "connect-timeout", "max-row-errors", "read-timeout", "write-timeout", "tcp-user-timeout"} {
+		if v := m.Get(k); v != nil && (v.Int < 0 || v.Int > 1<<32-1) {
+			r.errorf(v.Pos(), "%s value: %d is out of range, expected value: 0..4294967295", k, v.Int)
 		}
 	}
-	for _, k := range []string{"lfc-interval", "connect-timeout", "max-reconnect-tries",
-		"reconnect-wait-time", "max-row-errors", "read-timeout", "write-timeout", "tcp-user-timeout"} {
-		if v := m.Get(k); v != nil && (v.Int < 0 || v.Int > 1<<32-1) {
-			r.errorf(v.Pos(), "out of range value (%d) specified for parameter '%s'", v.Int, k)
-		}
+	if v := m.Get("max-reconnect-tries"); v != nil && v.Int < 0 {
+		r.errorf(v.Pos(), "max-reconnect-tries cannot be less than zero: ")
+	}
+	if v := m.Get("reconnect-wait-time"); v != nil && (v.Int < 0 || v.Int > 1<<32-1) {
+		r.errorf(v.Pos(), "reconnect-wait-time %d must be in range 0...MAX_UINT32 (4294967295)", v.Int)
 	}
 	if r.err == nil && typ.V != "mysql" {
 		for _, k := range []string{"read-timeout", "write-timeout"} {

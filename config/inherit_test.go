@@ -84,8 +84,10 @@ func TestNestorLimits(t *testing.T) {
 			`{"Dhcp4":{"hooks-libraries":[{"library":"` + keaLeaseCmds + `"}]}}`, false,
 			"Error encountered: hooks libraries failed to validate - library or libraries in error are: " + keaLeaseCmds + " (mem.json:1:11)"},
 		{"mysql lease database with -T",
-			`{"Dhcp4":{"lease-database":{"type":"mysql","name":"kea"}}}`, true,
-			"Error encountered: lease database type mysql is not supported by Nestor yet (no mysql backend in this build) (mem.json:1:28)"},
+			`{"Dhcp4":{"lease-database":{"type":"mysql","name":"kea"}}}`, true, ""},
+		{"mysql config database with -T",
+			`{"Dhcp4":{"config-control":{"config-databases":[{"type":"mysql","name":"kea"}]}}}`, true,
+			"Error encountered: config database type mysql is not supported by Nestor yet (no mysql backend in this build) (mem.json:1:49)"},
 		{"mysql lease database with -t",
 			`{"Dhcp4":{"lease-database":{"type":"mysql","name":"kea"}}}`, false, ""},
 	}
