@@ -8,6 +8,7 @@ import (
 	"github.com/nestordhcp/nestor/alloc"
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/lease/memfile"
 	"github.com/nestordhcp/nestor/netio"
@@ -106,6 +107,9 @@ func (s *Server) configure(cfg *config.Dhcp4) error {
 // openStore opens the lease database named by lease-database, keeping the
 // open one when the parameters did not change.
 func (s *Server) openStore(cfg *config.Dhcp4) error {
+	if leasedb.IsSQL(cfg.LeaseDatabase) {
+		return s.openSQLStore(cfg)
+	}
 	mc := memfile.Config{Persist: true, LFCInterval: defaultLFCInterval * time.Second}
 	if db := cfg.LeaseDatabase; db != nil {
 		mc.Persist = db.Bool("persist", true)
@@ -129,17 +133,7 @@ func (s *Server) openStore(cfg *config.Dhcp4) error {
 	if err != nil {
 		return err
 	}
-	if s.mstore != nil {
-		s.stopPackets()
-		if s.reclaimer != nil {
-			s.reclaimer.Stop()
-		}
-		if s.engine != nil {
-			s.engine.Close()
-			s.engine, s.reclaimer = nil, nil
-		}
-		s.mstore.Close()
-	}
+	s.closeStore()
 	s.mstore, s.store, s.storeKey = st, st, key
 	return nil
 }
@@ -280,6 +274,9 @@ func (s *Server) Close() error {
 	}
 	if s.mstore != nil {
 		return s.mstore.Close()
+	}
+	if s.dbstore != nil {
+		return s.dbstore.Close()
 	}
 	return nil
 }

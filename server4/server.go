@@ -18,6 +18,7 @@ import (
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
+	"github.com/nestordhcp/nestor/lease/sqlcommon"
 	"github.com/nestordhcp/nestor/netio"
 	"github.com/nestordhcp/nestor/pkt"
 	"github.com/nestordhcp/nestor/stats"
@@ -70,6 +71,7 @@ type Server struct {
 	reclaimer *alloc.Reclaimer4
 	store     lease.Store4
 	mstore    *memfile.Store4
+	dbstore   *sqlcommon.Store4
 	storeKey  string
 
 	sockets   *netio.Set

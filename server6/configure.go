@@ -9,6 +9,7 @@ import (
 	"github.com/nestordhcp/nestor/alloc"
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
@@ -169,6 +170,9 @@ func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
 // openStore opens the memfile lease store named by lease-database,
 // keeping the open one when the parameters did not change.
 func (s *Server) openStore(cfg *config.Dhcp6) error {
+	if leasedb.IsSQL(cfg.LeaseDatabase) {
+		return s.openSQLStore(cfg)
+	}
 	mc := memfile.Config{Persist: true, LFCInterval: defaultLFCInterval * time.Second}
 	if db := cfg.LeaseDatabase; db != nil {
 		mc.Persist = db.Bool("persist", true)
@@ -192,11 +196,7 @@ func (s *Server) openStore(cfg *config.Dhcp6) error {
 	if err != nil {
 		return err
 	}
-	if s.mstore != nil {
-		s.stopPackets()
-		s.engine, s.reclaimer = nil, nil
-		s.mstore.Close()
-	}
+	s.closeStore()
 	s.mstore, s.store, s.storeKey = st, st, key
 	return nil
 }
@@ -292,6 +292,9 @@ func (s *Server) Close() error {
 	s.hooks.UnloadLibraries()
 	if s.mstore != nil {
 		return s.mstore.Close()
+	}
+	if s.dbstore != nil {
+		return s.dbstore.Close()
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
+	"github.com/nestordhcp/nestor/lease/sqlcommon"
 	"github.com/nestordhcp/nestor/netio"
 	"github.com/nestordhcp/nestor/stats"
 )
@@ -70,6 +71,7 @@ type Server struct {
 	reclaimer *alloc.Reclaimer6
 	store     lease.Store6
 	mstore    *memfile.Store6
+	dbstore   *sqlcommon.Store6
 	storeKey  string
 	duid      []byte
 
