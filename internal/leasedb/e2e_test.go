@@ -412,3 +412,120 @@ func sortedKeys(m map[string]map[string]any) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestLostConnection: the database becomes unreachable in the middle of a
+// perfdhcp run (every connection of the server killed, new ones refused)
+// and comes back; Nestor stops serving (on-fail stop-retry-exit), keeps
+// answering commands, reconnects and serves again, and every lease it
+// acknowledged is in the database (read back by Kea 2.2).
+func TestLostConnection(t *testing.T) {
+	testnet.Require(t, "perfdhcp")
+	for _, backend := range []string{"pgsql", "mysql"} {
+		t.Run(backend, func(t *testing.T) {
+			d := newKeaDB(t, backend)
+			p := testnet.NewPair(t, "ldl")
+			p.AddClientAddrs()
+			s := startServer(t, p, "nestor", 4, true, d.leaseDB(map[string]any{
+				"max-reconnect-tries": 60, "reconnect-wait-time": 250, "on-fail": "stop-retry-exit"}))
+			perf := p.Client.Start(p.Dir, "perfdhcp", nil, "perfdhcp", "-4", "-l", p.ClientIface,
+				"-r", "20", "-n", "160", "-R", "160", "-W", "2000000", testnet.ServerV4)
+			if err := s.proc.WaitLog(`(?s)(DHCP4_LEASE_ALLOC.*){10}`, 20*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			d.block(t)
+			if err := s.proc.WaitLog("DHCP4_DB_RECONNECT_LOST_CONNECTION", 20*time.Second); err != nil {
+				d.unblock(t)
+				t.Fatal(err)
+			}
+			// Commands are answered while the service is down.
+			if a := s.command(t, "version-get", nil); a.Result != 0 {
+				t.Errorf("version-get while the database is down: %d %s", a.Result, a.Text)
+			}
+			time.Sleep(time.Second)
+			d.unblock(t)
+			if err := s.proc.WaitLog("DHCP4_DB_RECONNECT_SUCCEEDED", 30*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-waitExit(perf):
+			case <-time.After(60 * time.Second):
+				t.Fatal("perfdhcp did not finish")
+			}
+			if s.proc.Exited() {
+				t.Fatal("the server exited")
+			}
+			log := s.proc.Output()
+			got := allocated(4, log)
+			after := allocated(4, log[strings.Index(log, "DHCP4_DB_RECONNECT_SUCCEEDED"):])
+			if len(after) == 0 {
+				t.Errorf("no lease allocated after the connection was recovered")
+			}
+			r := startServer(t, p, "kea", 4, false, d.leaseDB(nil))
+			inDB := r.leases(t, 4)
+			missing := 0
+			for _, a := range got {
+				if inDB[a] == nil {
+					missing++
+					t.Errorf("acknowledged lease %s is not in the database", a)
+				}
+			}
+			t.Logf("%d leases acknowledged (%d after recovery), %d in the database, %d missing; perfdhcp acks %d",
+				len(got), len(after), len(inDB), missing, acks(4, perf.Output()))
+		})
+	}
+}
+
+// TestReconnectExhausted: with the database unreachable for good, the
+// server exits with status 1 after max-reconnect-tries for on-fail
+// stop-retry-exit and serve-retry-exit, and keeps running for
+// serve-retry-continue.
+func TestReconnectExhausted(t *testing.T) {
+	testnet.Require(t)
+	for _, backend := range []string{"pgsql", "mysql"} {
+		for _, onFail := range []string{"stop-retry-exit", "serve-retry-exit", "serve-retry-continue"} {
+			t.Run(backend+"/"+onFail, func(t *testing.T) {
+				d := newKeaDB(t, backend)
+				p := testnet.NewPair(t, "ldx")
+				s := startServer(t, p, "nestor", 4, true, d.leaseDB(map[string]any{
+					"max-reconnect-tries": 3, "reconnect-wait-time": 100, "on-fail": onFail}))
+				d.block(t)
+				defer d.unblock(t)
+				// A command that needs the database notices the loss.
+				s.command(t, "lease4-get-all", nil)
+				if err := s.proc.WaitLog("DHCP4_DB_RECONNECT_FAILED", 20*time.Second); err != nil {
+					t.Fatal(err)
+				}
+				if onFail == "serve-retry-continue" {
+					time.Sleep(500 * time.Millisecond)
+					if s.proc.Exited() {
+						t.Fatal("the server exited")
+					}
+					if a := s.command(t, "version-get", nil); a.Result != 0 {
+						t.Errorf("version-get: %d %s", a.Result, a.Text)
+					}
+					return
+				}
+				select {
+				case <-waitExit(s.proc):
+				case <-time.After(20 * time.Second):
+					t.Fatal("the server did not exit")
+				}
+				err := s.proc.Stop()
+				if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+					t.Errorf("exit: %v, want exit status 1", err)
+				}
+			})
+		}
+	}
+}
+
+func waitExit(p *testnet.Proc) <-chan struct{} {
+	c := make(chan struct{})
+	go func() {
+		for !p.Exited() {
+			time.Sleep(50 * time.Millisecond)
+		}
+		close(c)
+	}()
+	return c
+}
