@@ -49,7 +49,7 @@ func (db *Database) Bool(key string, def bool) bool {
 // when it must open one (-T, server start) with MissingBackend.
 var (
 	DatabaseBackends = map[string]bool{"memfile": true, "mysql": true, "postgresql": true}
-	HostBackends     = map[string]bool{}
+	HostBackends     = map[string]bool{"mysql": true, "postgresql": true}
 	ConfigBackends   = map[string]bool{}
 )
 

@@ -61,16 +61,19 @@ func (s *Server) configure(cfg *config.Dhcp4) error {
 	if err := s.openStore(cfg); err != nil {
 		return err
 	}
+	if err := s.openHostDBs(cfg); err != nil {
+		return err
+	}
 	old := s.snap.Load()
 
 	// Stop the packet path while libraries and sockets change (Kea's
 	// multi-threading critical section).
 	s.stopPackets()
 	if s.engine == nil {
-		s.engine = alloc.NewEngine4(cfg, s.store, snap.hosts, s.hooks, s.stats, s.slog)
+		s.engine = alloc.NewEngine4(cfg, s.store, s.hostSources(snap), s.hooks, s.stats, s.slog)
 		s.reclaimer = alloc.NewReclaimer4(s.engine)
 	} else {
-		s.engine.Reconfigure(cfg, snap.hosts)
+		s.engine.Reconfigure(cfg, s.hostSources(snap))
 	}
 	s.snap.Store(snap)
 	if err := s.hooks.LoadLibraries(libs, cfg.MultiThreading.Enable); err != nil {
@@ -269,6 +272,7 @@ func (s *Server) Close() error {
 	s.stopPackets()
 	s.ctl.Close()
 	s.hooks.UnloadLibraries()
+	s.closeHostDBs()
 	if s.engine != nil {
 		s.engine.Close()
 	}

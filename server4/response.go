@@ -15,6 +15,10 @@ func (s *snapshot) hostOptions(h *host.Host) *optSet {
 	if h == nil || len(h.Options) == 0 {
 		return nil
 	}
+	if h.Config == nil {
+		// A hosts database's host is read anew on each lookup.
+		return newOptSet(h.Options)
+	}
 	if v, ok := s.hostOpts.Load(h); ok {
 		return v.(*optSet)
 	}

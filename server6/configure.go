@@ -60,14 +60,17 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 	if err := s.openStore(cfg); err != nil {
 		return err
 	}
+	if err := s.openHostDBs(cfg); err != nil {
+		return err
+	}
 	s.stopPackets()
 	s.duid = duid
 	snap.duid = duid
 	if s.engine == nil {
-		s.engine = alloc.NewEngine6(cfg, s.store, snap.hosts, s.hooks, s.stats, s.slog)
+		s.engine = alloc.NewEngine6(cfg, s.store, s.hostSources(snap), s.hooks, s.stats, s.slog)
 		s.reclaimer = alloc.NewReclaimer6(s.engine)
 	} else {
-		s.engine.Reconfigure(cfg, snap.hosts)
+		s.engine.Reconfigure(cfg, s.hostSources(snap))
 	}
 	old := s.snap.Load()
 	s.snap.Store(snap)
@@ -290,6 +293,7 @@ func (s *Server) Close() error {
 	s.stopPackets()
 	s.ctl.Close()
 	s.hooks.UnloadLibraries()
+	s.closeHostDBs()
 	if s.mstore != nil {
 		return s.mstore.Close()
 	}

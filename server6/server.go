@@ -12,6 +12,7 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/ctrl"
 	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/host/sqlhosts"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
@@ -72,6 +73,8 @@ type Server struct {
 	store     lease.Store6
 	mstore    *memfile.Store6
 	dbstore   *sqlcommon.Store6
+	hostdbs   []*sqlhosts.Store
+	hostKey   string
 	storeKey  string
 	duid      []byte
 

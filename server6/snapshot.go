@@ -160,6 +160,10 @@ func compile(cfg *config.Dhcp6) (*snapshot, error) {
 // hostOptSet returns the compiled options of a reservation, compiled on
 // first use.
 func (s *snapshot) hostOptSet(h *host.Host6) *optSet {
+	if h.Config == nil {
+		// A hosts database's host is read anew on each lookup.
+		return newOptSet(h.Options)
+	}
 	if v, ok := s.hostOpts.Load(h); ok {
 		return v.(*optSet)
 	}

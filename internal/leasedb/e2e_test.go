@@ -185,7 +185,7 @@ type server struct {
 
 // serverConfig is the configuration both implementations run: serve
 // (interfaces veth-srv) or only answer commands (no interfaces).
-func serverConfig(family int, dir string, serve bool, leaseDB map[string]any) (cfgFile, sock string) {
+func serverConfig(family int, dir string, serve bool, leaseDB map[string]any, mutate func(map[string]any)) (cfgFile, sock string) {
 	sock = filepath.Join(dir, fmt.Sprintf("ctl%d-%v-%d.sock", family, serve, time.Now().UnixNano()%1e6))
 	ifaces := []string{}
 	if serve {
@@ -209,6 +209,9 @@ func serverConfig(family int, dir string, serve bool, leaseDB map[string]any) (c
 			"pools": []any{map[string]any{"pool": "2001:db8:1::1000 - 2001:db8:1::1fff"}}}}
 		conf["server-id"] = map[string]any{"type": "EN", "enterprise-id": 2495, "identifier": "0102030405", "persist": false}
 	}
+	if mutate != nil {
+		mutate(conf)
+	}
 	b, _ := json.MarshalIndent(map[string]any{fmt.Sprintf("Dhcp%d", family): conf}, "", " ")
 	cfgFile = sock + ".json"
 	os.WriteFile(cfgFile, b, 0o644)
@@ -217,7 +220,13 @@ func serverConfig(family int, dir string, serve bool, leaseDB map[string]any) (c
 
 func startServer(t *testing.T, p *testnet.Pair, impl string, family int, serve bool, leaseDB map[string]any) *server {
 	t.Helper()
-	cfgFile, sock := serverConfig(family, p.Dir, serve, leaseDB)
+	return startServerWith(t, p, impl, family, serve, leaseDB, nil)
+}
+
+// startServerWith is startServer with a change to the configuration.
+func startServerWith(t *testing.T, p *testnet.Pair, impl string, family int, serve bool, leaseDB map[string]any, mutate func(map[string]any)) *server {
+	t.Helper()
+	cfgFile, sock := serverConfig(family, p.Dir, serve, leaseDB, mutate)
 	var prog string
 	var args []string
 	if impl == "kea" {
@@ -394,6 +403,10 @@ func acks(family int, out string) int {
 	var n int
 	fmt.Sscan(m[1], &n)
 	return n
+}
+
+func pgOpen(name string) (*sql.DB, error) {
+	return pgsql.OpenDB(sqlcommon.Config{Host: storetest.PgHost(), User: "postgres", Name: name})
 }
 
 func lastLines(s string, n int) string {

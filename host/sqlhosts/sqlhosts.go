@@ -1,0 +1,362 @@
+// Package sqlhosts reads host reservations from Kea's hosts database
+// schema on PostgreSQL or MySQL/MariaDB (hosts-database /
+// hosts-databases): the hosts, ipv6_reservations, dhcp4_options and
+// dhcp6_options tables as Kea 2.2's host data sources write them. It is
+// the read path the DHCP servers use (lookups by identifier and subnet,
+// by identifier in any subnet, by address); writing (the host_cmds
+// commands) is not implemented.
+package sqlhosts
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/host"
+	"github.com/nestordhcp/nestor/lease/mysql"
+	"github.com/nestordhcp/nestor/lease/pgsql"
+	"github.com/nestordhcp/nestor/lease/sqlcommon"
+	"github.com/nestordhcp/nestor/option"
+)
+
+// Store is one hosts database. It implements host.Store4 and
+// host.Store6. Lookups that fail (the database is unreachable) are logged
+// and find nothing.
+type Store struct {
+	db      *sql.DB
+	pg      bool
+	addr6   string // the select expression of ipv6_reservations.address
+	addr6In string // the parameter expression compared with address
+	log     *slog.Logger
+	timeout time.Duration
+}
+
+var (
+	_ host.Store4 = (*Store)(nil)
+	_ host.Store6 = (*Store)(nil)
+)
+
+// Open connects to the database named by a hosts-database entry (typ
+// "postgresql" or "mysql") and checks that it holds Kea's schema.
+func Open(typ string, c sqlcommon.Config, log *slog.Logger) (*Store, error) {
+	var db *sql.DB
+	var err error
+	s := &Store{log: log, timeout: 5 * time.Second}
+	if c.ConnectTimeout > 0 {
+		s.timeout = c.ConnectTimeout
+	}
+	switch typ {
+	case "postgresql":
+		db, err = pgsql.OpenDB(c)
+		s.pg = true
+	case "mysql":
+		db, err = mysql.OpenDB(c)
+	default:
+		return nil, fmt.Errorf("hosts database type %s is not supported", typ)
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := c.PoolSize
+	if n <= 0 {
+		n = 2
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	v, err := sqlcommon.ReadVersion(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("unable to open hosts database: %w", err)
+	}
+	s.db = db
+	// Kea 2.2's schemas (PostgreSQL 13, MySQL 14) keep IPv6 reservations
+	// as text; from schema 19 on they are INET / BINARY(16).
+	native := v.Major >= 19
+	switch {
+	case s.pg && native:
+		s.addr6, s.addr6In = "host(r.address)", "CAST(%s AS INET)"
+	case s.pg:
+		s.addr6, s.addr6In = "r.address", "%s"
+	case native:
+		s.addr6, s.addr6In = "INET6_NTOA(r.address)", "INET6_ATON(%s)"
+	default:
+		s.addr6, s.addr6In = "r.address", "%s"
+	}
+	return s, nil
+}
+
+// Close closes the connections.
+func (s *Store) Close() error { return s.db.Close() }
+
+// q rewrites ? placeholders as $n for PostgreSQL.
+func (s *Store) q(query string) string {
+	if !s.pg {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range query {
+		if c == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func (s *Store) fail(what string, err error) {
+	if s.log != nil {
+		s.log.Error("hosts database lookup failed", "lookup", what, "error", err)
+	}
+}
+
+const hostCols4 = "h.host_id, h.dhcp_identifier, h.dhcp_identifier_type, h.dhcp4_subnet_id, h.ipv4_address, h.hostname, " +
+	"h.dhcp4_client_classes, h.dhcp4_next_server, h.dhcp4_server_hostname, h.dhcp4_boot_file_name, h.user_context"
+
+// Get4 returns the host of a subnet (0: global) with the identifier.
+func (s *Store) Get4(subnetID uint32, t host.IdentifierType, id []byte) *host.Host {
+	hs := s.hosts4("Get4", "h.dhcp_identifier = ? AND h.dhcp_identifier_type = ? AND h.dhcp4_subnet_id = ?", id, int(t), int64(subnetID))
+	if len(hs) == 0 {
+		return nil
+	}
+	return hs[0]
+}
+
+// GetAll4 returns the hosts with the identifier in any subnet.
+func (s *Store) GetAll4(t host.IdentifierType, id []byte) []*host.Host {
+	return s.hosts4("GetAll4", "h.dhcp_identifier = ? AND h.dhcp_identifier_type = ?", id, int(t))
+}
+
+// GetByAddress4 returns the hosts of a subnet reserving addr.
+func (s *Store) GetByAddress4(subnetID uint32, addr netip.Addr) []*host.Host {
+	if !addr.Is4() {
+		return nil
+	}
+	b := addr.As4()
+	v := int64(b[0])<<24 | int64(b[1])<<16 | int64(b[2])<<8 | int64(b[3])
+	return s.hosts4("GetByAddress4", "h.ipv4_address = ? AND h.dhcp4_subnet_id = ?", v, int64(subnetID))
+}
+
+func (s *Store) hosts4(what, where string, args ...any) []*host.Host {
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+hostCols4+" FROM hosts h WHERE "+where+" ORDER BY h.host_id"), args...)
+	if err != nil {
+		s.fail(what, err)
+		return nil
+	}
+	var out []*host.Host
+	var ids []int64
+	for rows.Next() {
+		var (
+			hid                        int64
+			ident                      []byte
+			itype                      int
+			subnet, v4, next           sql.NullInt64
+			name, classes, sname, file sql.NullString
+			uctx                       sql.NullString
+		)
+		if err := rows.Scan(&hid, &ident, &itype, &subnet, &v4, &name, &classes, &next, &sname, &file, &uctx); err != nil {
+			rows.Close()
+			s.fail(what, err)
+			return nil
+		}
+		h := &host.Host{IdentifierType: host.IdentifierType(itype), Identifier: ident, SubnetID: uint32(subnet.Int64),
+			Hostname: name.String, ClientClasses: splitClasses(classes.String)}
+		if v4.Valid && v4.Int64 != 0 {
+			h.IPv4 = u32Addr(uint32(v4.Int64))
+		}
+		if next.Valid && next.Int64 != 0 {
+			h.NextServer = config.Opt[string]{V: u32Addr(uint32(next.Int64)).String(), Set: true}
+		}
+		if sname.Valid && sname.String != "" {
+			h.ServerHostname = config.Opt[string]{V: sname.String, Set: true}
+		}
+		if file.Valid && file.String != "" {
+			h.BootFileName = config.Opt[string]{V: file.String, Set: true}
+		}
+		h.UserContext = userContext(uctx)
+		out = append(out, h)
+		ids = append(ids, hid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		s.fail(what, err)
+		return nil
+	}
+	for i, h := range out {
+		opts, err := s.options(ctx, "dhcp4_options", option.SpaceDHCP4, ids[i])
+		if err != nil {
+			s.fail(what, err)
+			return nil
+		}
+		h.Options = opts
+	}
+	return out
+}
+
+// Get6 returns the DHCPv6 host of a subnet (0: global) with the identifier.
+func (s *Store) Get6(subnetID uint32, t host.IdentifierType, id []byte) *host.Host6 {
+	hs := s.hosts6("Get6", "h.dhcp_identifier = ? AND h.dhcp_identifier_type = ? AND h.dhcp6_subnet_id = ?", id, int(t), int64(subnetID))
+	if len(hs) == 0 {
+		return nil
+	}
+	return hs[0]
+}
+
+// GetByAddress6 returns the hosts of a subnet reserving the address
+// (prefix length 128) or prefix.
+func (s *Store) GetByAddress6(subnetID uint32, p netip.Prefix) []*host.Host6 {
+	where := "h.dhcp6_subnet_id = ? AND h.host_id IN (SELECT r.host_id FROM ipv6_reservations r WHERE r.address = " +
+		fmt.Sprintf(s.addr6In, "?") + " AND r.prefix_len = ?)"
+	return s.hosts6("GetByAddress6", where, int64(subnetID), p.Addr().String(), p.Bits())
+}
+
+func (s *Store) hosts6(what, where string, args ...any) []*host.Host6 {
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT h.host_id, h.dhcp_identifier, h.dhcp_identifier_type, h.dhcp6_subnet_id, "+
+		"h.hostname, h.dhcp6_client_classes, h.user_context FROM hosts h WHERE "+where+" ORDER BY h.host_id"), args...)
+	if err != nil {
+		s.fail(what, err)
+		return nil
+	}
+	var out []*host.Host6
+	var ids []int64
+	for rows.Next() {
+		var (
+			hid           int64
+			ident         []byte
+			itype         int
+			subnet        sql.NullInt64
+			name, classes sql.NullString
+			uctx          sql.NullString
+		)
+		if err := rows.Scan(&hid, &ident, &itype, &subnet, &name, &classes, &uctx); err != nil {
+			rows.Close()
+			s.fail(what, err)
+			return nil
+		}
+		out = append(out, &host.Host6{IdentifierType: host.IdentifierType(itype), Identifier: ident, SubnetID: uint32(subnet.Int64),
+			Hostname: name.String, ClientClasses: splitClasses(classes.String), UserContext: userContext(uctx)})
+		ids = append(ids, hid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		s.fail(what, err)
+		return nil
+	}
+	for i, h := range out {
+		if err := s.reservations6(ctx, h, ids[i]); err != nil {
+			s.fail(what, err)
+			return nil
+		}
+		opts, err := s.options(ctx, "dhcp6_options", option.SpaceDHCP6, ids[i])
+		if err != nil {
+			s.fail(what, err)
+			return nil
+		}
+		h.Options = opts
+	}
+	return out
+}
+
+// reservations6 reads the addresses (type 0) and prefixes (type 2) of a
+// host, in the order they were added.
+func (s *Store) reservations6(ctx context.Context, h *host.Host6, hostID int64) error {
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+s.addr6+", r.prefix_len, r.type FROM ipv6_reservations r WHERE r.host_id = ? ORDER BY r.reservation_id"), hostID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a string
+		var plen, typ int
+		if err := rows.Scan(&a, &plen, &typ); err != nil {
+			return err
+		}
+		addr, err := netip.ParseAddr(strings.TrimSuffix(a, "/128"))
+		if err != nil {
+			return fmt.Errorf("ipv6_reservations: %w", err)
+		}
+		if typ == 2 {
+			h.Prefixes = append(h.Prefixes, netip.PrefixFrom(addr, plen))
+		} else {
+			h.Addresses = append(h.Addresses, addr)
+		}
+	}
+	return rows.Err()
+}
+
+// options reads the options of a host. Kea writes each option's wire
+// payload (without code and length) into value, and the text it was
+// given into formatted_value.
+func (s *Store) options(ctx context.Context, table, defSpace string, hostID int64) ([]*config.OptionData, error) {
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT code, value, formatted_value, space, persistent FROM "+table+
+		" WHERE host_id = ? ORDER BY option_id"), hostID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*config.OptionData
+	for rows.Next() {
+		var code int
+		var value []byte
+		var formatted, space sql.NullString
+		var persistent bool
+		if err := rows.Scan(&code, &value, &formatted, &space, &persistent); err != nil {
+			return nil, err
+		}
+		sp := space.String
+		if sp == "" {
+			sp = defSpace
+		}
+		od := &config.OptionData{Code: config.Opt[uint16]{V: uint16(code), Set: true}, Space: sp,
+			Data: formatted.String, AlwaysSend: persistent, Payload: value}
+		u := option.V4
+		if defSpace == option.SpaceDHCP6 {
+			u = option.V6
+		}
+		od.Def = option.Standard(u).Lookup(sp, uint16(code))
+		if len(value) == 0 && formatted.String != "" && od.Def != nil {
+			// Only the text: encode it as the definition says.
+			if od.Payload, err = od.Def.ParseDataIn(u, formatted.String, true); err != nil {
+				return nil, fmt.Errorf("%s: option %d: %w", table, code, err)
+			}
+		}
+		out = append(out, od)
+	}
+	return out, rows.Err()
+}
+
+func splitClasses(s string) []string {
+	var out []string
+	for _, c := range strings.Split(s, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func u32Addr(v uint32) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// userContext keeps the user context's text as a string node (the
+// servers do not interpret host user contexts).
+func userContext(s sql.NullString) *config.Node {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	return config.NewString(s.String)
+}

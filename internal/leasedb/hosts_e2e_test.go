@@ -1,0 +1,175 @@
+package leasedb_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nestordhcp/nestor/internal/testnet"
+)
+
+// insertHost writes a reservation the way Kea 2.2's host data sources do:
+// one hosts row, its options in dhcpN_options (scope_id 3: host) with the
+// wire payload in value and the text in formatted_value, and the IPv6
+// addresses in ipv6_reservations. It returns the host_id.
+type dbOption struct {
+	code      int
+	value     []byte
+	formatted string
+}
+
+func (d *testDB) exec(t *testing.T, q string, args ...any) {
+	t.Helper()
+	if d.backend == "pgsql" {
+		n := 0
+		q = regexp.MustCompile(`\?`).ReplaceAllStringFunc(q, func(string) string { n++; return fmt.Sprintf("$%d", n) })
+	}
+	if _, err := d.admin.Exec(q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+func (d *testDB) use() string {
+	if d.backend == "mysql" {
+		return d.name + "."
+	}
+	return ""
+}
+
+// adminFor returns a connection to the test database itself (PostgreSQL
+// connections are per database).
+func (d *testDB) hostAdmin(t *testing.T) *testDB {
+	t.Helper()
+	if d.backend == "mysql" {
+		return d
+	}
+	db, err := pgOpen(d.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	c := *d
+	c.admin = db
+	return &c
+}
+
+func (d *testDB) insertHost4(t *testing.T, ident []byte, identType int, subnet uint32, v4 [4]byte, hostname string, opts []dbOption) {
+	t.Helper()
+	a := d.hostAdmin(t)
+	p := a.use()
+	addr := int64(v4[0])<<24 | int64(v4[1])<<16 | int64(v4[2])<<8 | int64(v4[3])
+	a.exec(t, "INSERT INTO "+p+"hosts (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id, ipv4_address, hostname) VALUES (?, ?, ?, ?, ?)",
+		ident, identType, int64(subnet), addr, hostname)
+	for _, o := range opts {
+		a.exec(t, "INSERT INTO "+p+"dhcp4_options (code, value, formatted_value, space, persistent, host_id, scope_id) "+
+			"VALUES (?, ?, ?, 'dhcp4', false, (SELECT MAX(host_id) FROM "+p+"hosts), 3)", o.code, o.value, o.formatted)
+	}
+}
+
+func (d *testDB) insertHost6(t *testing.T, ident []byte, identType int, subnet uint32, addr, hostname string, opts []dbOption) {
+	t.Helper()
+	a := d.hostAdmin(t)
+	p := a.use()
+	a.exec(t, "INSERT INTO "+p+"hosts (dhcp_identifier, dhcp_identifier_type, dhcp6_subnet_id, hostname) VALUES (?, ?, ?, ?)",
+		ident, identType, int64(subnet), hostname)
+	a.exec(t, "INSERT INTO "+p+"ipv6_reservations (address, prefix_len, type, host_id) VALUES (?, 128, 0, (SELECT MAX(host_id) FROM "+p+"hosts))", addr)
+	for _, o := range opts {
+		a.exec(t, "INSERT INTO "+p+"dhcp6_options (code, value, formatted_value, space, persistent, host_id, scope_id) "+
+			"VALUES (?, ?, ?, 'dhcp6', false, (SELECT MAX(host_id) FROM "+p+"hosts), 3)", o.code, o.value, o.formatted)
+	}
+}
+
+// envHook logs the whole environment a client hands its script.
+const envHook = `#!/bin/sh
+{ echo "=== $1 ${reason:-}"; env | sort; } >> LOG
+case "$1" in bound|renew) ip -4 addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface";; esac
+exit 0
+`
+
+// clientEnv runs one client to a bound lease and returns the environment
+// its script was given.
+func udhcpcEnv(t *testing.T, p *testnet.Pair, tag string) string {
+	t.Helper()
+	log := filepath.Join(p.Dir, tag+"-hook.log")
+	hook := filepath.Join(p.Dir, tag+"-hook.sh")
+	os.WriteFile(hook, []byte(strings.Replace(envHook, "LOG", log, 1)), 0o755)
+	u := p.Client.Start(p.Dir, "udhcpc-"+tag, nil, "udhcpc", "-i", p.ClientIface, "-f", "-q", "-t", "5", "-T", "2",
+		"-s", hook, "-O", "hostname", "-O", "domain")
+	defer u.Stop()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		b, _ := os.ReadFile(log)
+		if i := strings.Index(string(b), "=== bound"); i >= 0 && strings.Contains(string(b[i:]), "\nsubnet=") {
+			p.Client.Run("ip", "-4", "addr", "flush", "dev", p.ClientIface)
+			return string(b[i:])
+		}
+	}
+	b, _ := os.ReadFile(log)
+	t.Fatalf("udhcpc (%s) got no lease:\n%s\n%s", tag, b, u.Output())
+	return ""
+}
+
+func envVar(env, name string) string {
+	m := regexp.MustCompile(`(?m)^` + name + `=(.*)$`).FindStringSubmatch(env)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// TestHostsDatabase4: a reservation written into Kea's hosts tables (by
+// SQL, as Kea's host data source writes it) is served to udhcpc the same
+// by Kea 2.2 and Nestor on the same hosts-database: the reserved address,
+// hostname and the host's options.
+func TestHostsDatabase4(t *testing.T) {
+	testnet.Require(t, "udhcpc")
+	for _, backend := range []string{"pgsql", "mysql"} {
+		t.Run(backend, func(t *testing.T) {
+			d := newKeaDB(t, backend)
+			mac := []byte{0x02, 0, 0, 0, 0xbb, 0x01}
+			d.insertHost4(t, mac, 0, 1, [4]byte{198, 51, 100, 77}, "dbhost-one", []dbOption{
+				{6, []byte{198, 51, 100, 53}, "198.51.100.53"},
+				{15, []byte("db.example.org"), "db.example.org"},
+			})
+			p := testnet.NewPair(t, "ldh")
+			p.Client.Run("ip", "link", "set", "dev", p.ClientIface, "address", "02:00:00:00:bb:01")
+			want := map[string]string{"ip": "198.51.100.77", "hostname": "dbhost-one", "dns": "198.51.100.53",
+				"domain": "db.example.org", "router": "198.51.100.1"}
+			got := map[string]map[string]string{}
+			for _, impl := range []string{"kea", "nestor"} {
+				ldb := d.leaseDB(nil)
+				hdb := d.leaseDB(nil)
+				s := startHostServer(t, p, impl, ldb, hdb)
+				env := udhcpcEnv(t, p, impl)
+				s.proc.Stop()
+				got[impl] = map[string]string{}
+				for k := range want {
+					got[impl][k] = envVar(env, k)
+				}
+			}
+			for k, w := range want {
+				if got["kea"][k] != w {
+					t.Errorf("Kea gave %s=%q, want %q (the test's expectation of Kea is wrong)", k, got["kea"][k], w)
+				}
+				if got["nestor"][k] != got["kea"][k] {
+					t.Errorf("Nestor gave %s=%q, Kea %q", k, got["nestor"][k], got["kea"][k])
+				}
+			}
+		})
+	}
+}
+
+// startHostServer starts a DHCPv4 server with a lease database and a
+// hosts database and one subnet with a router option.
+func startHostServer(t *testing.T, p *testnet.Pair, impl string, leaseDB, hostsDB map[string]any) *server {
+	t.Helper()
+	return startServerWith(t, p, impl, 4, true, leaseDB, func(conf map[string]any) {
+		conf["hosts-database"] = hostsDB
+		conf["subnet4"] = []any{map[string]any{"id": 1, "subnet": "198.51.100.0/24",
+			"pools":       []any{map[string]any{"pool": "198.51.100.10 - 198.51.100.50"}},
+			"option-data": []any{map[string]any{"name": "routers", "data": "198.51.100.1"}}}}
+	})
+}
