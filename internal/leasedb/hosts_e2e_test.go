@@ -2,6 +2,8 @@ package leasedb_test
 
 import (
 	"fmt"
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -172,4 +174,70 @@ func startHostServer(t *testing.T, p *testnet.Pair, impl string, leaseDB, hostsD
 			"pools":       []any{map[string]any{"pool": "198.51.100.10 - 198.51.100.50"}},
 			"option-data": []any{map[string]any{"name": "routers", "data": "198.51.100.1"}}}}
 	})
+}
+
+// TestHostsDatabase6: a DHCPv6 reservation (by DUID) in Kea's hosts
+// tables is served to dhclient -6 the same by Kea 2.2 and Nestor: the
+// reserved address and the host's dns-servers option.
+func TestHostsDatabase6(t *testing.T) {
+	testnet.Require(t, "dhclient")
+	for _, backend := range []string{"pgsql", "mysql"} {
+		t.Run(backend, func(t *testing.T) {
+			d := newKeaDB(t, backend)
+			p := testnet.NewPair(t, "ldh6")
+			out := p.Client.Run("ip", "link", "show", "dev", p.ClientIface)
+			m := regexp.MustCompile(`link/ether ([0-9a-f:]{17})`).FindStringSubmatch(out)
+			if m == nil {
+				t.Fatalf("no MAC address: %s", out)
+			}
+			mac, _ := net.ParseMAC(m[1])
+			duid := append([]byte{0, 3, 0, 1}, mac...) // DUID-LL, as dhclient -D LL makes it
+			d.insertHost6(t, duid, 1, 1, "2001:db8:1::77", "dbhost-six", []dbOption{
+				{23, netip.MustParseAddr("2001:db8:1::53").AsSlice(), "2001:db8:1::53"},
+			})
+			conf := filepath.Join(p.Dir, "dhclient6.conf")
+			os.WriteFile(conf, []byte("request dhcp6.name-servers;\n"), 0o644)
+			want := map[string]string{"new_ip6_address": "2001:db8:1::77", "new_dhcp6_name_servers": "2001:db8:1::53"}
+			got := map[string]map[string]string{}
+			for _, impl := range []string{"kea", "nestor"} {
+				s := startServerWith(t, p, impl, 6, true, d.leaseDB(nil), func(c map[string]any) {
+					c["hosts-database"] = d.leaseDB(nil)
+				})
+				env := dhclient6Env(t, p, impl, conf)
+				s.proc.Stop()
+				got[impl] = map[string]string{}
+				for k := range want {
+					got[impl][k] = envVar(env, k)
+				}
+			}
+			for k, w := range want {
+				if got["kea"][k] != w {
+					t.Errorf("Kea gave %s=%q, want %q (the test's expectation of Kea is wrong)", k, got["kea"][k], w)
+				}
+				if got["nestor"][k] != got["kea"][k] {
+					t.Errorf("Nestor gave %s=%q, Kea %q", k, got["nestor"][k], got["kea"][k])
+				}
+			}
+		})
+	}
+}
+
+func dhclient6Env(t *testing.T, p *testnet.Pair, tag, conf string) string {
+	t.Helper()
+	log := filepath.Join(p.Dir, tag+"-hook6.log")
+	hook := filepath.Join(p.Dir, tag+"-hook6.sh")
+	os.WriteFile(hook, []byte(strings.Replace(envHook, "LOG", log, 1)), 0o755)
+	lf, pf := filepath.Join(p.Dir, tag+"-dhclient6.leases"), filepath.Join(p.Dir, tag+"-dhclient6.pid")
+	c := p.Client.Start(p.Dir, "dhclient6-"+tag, nil, "dhclient", "-6", "-d", "-v", "-D", "LL", "-cf", conf, "-sf", hook,
+		"-lf", lf, "-pf", pf, p.ClientIface)
+	defer c.Stop()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		b, _ := os.ReadFile(log)
+		if i := strings.Index(string(b), " BOUND6\n"); i >= 0 && strings.Contains(string(b[i:]), "\nreason=") {
+			return string(b[i:])
+		}
+	}
+	b, _ := os.ReadFile(log)
+	t.Fatalf("dhclient -6 (%s) got no lease:\n%s\n%s", tag, b, c.Output())
+	return ""
 }
