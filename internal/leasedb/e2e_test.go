@@ -409,14 +409,6 @@ func pgOpen(name string) (*sql.DB, error) {
 	return pgsql.OpenDB(sqlcommon.Config{Host: storetest.PgHost(), User: "postgres", Name: name})
 }
 
-func lastLines(s string, n int) string {
-	l := strings.Split(strings.TrimSpace(s), "\n")
-	if len(l) > n {
-		l = l[len(l)-n:]
-	}
-	return strings.Join(l, "\n")
-}
-
 func sortedKeys(m map[string]map[string]any) []string {
 	var out []string
 	for k := range m {
