@@ -8,7 +8,12 @@
 package leasedb
 
 import (
+	"errors"
 	"fmt"
+	"strings"
+
+	gomysql "github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/klog"
@@ -100,7 +105,7 @@ func Open4(typ string, c sqlcommon.Config) (*sqlcommon.Store4, error) {
 	} else {
 		st, err = mysql.Open4(c)
 	}
-	return st, err
+	return st, openError(typ, c, err)
 }
 
 // Open6 opens a DHCPv6 SQL lease store.
@@ -112,5 +117,32 @@ func Open6(typ string, c sqlcommon.Config) (*sqlcommon.Store6, error) {
 	} else {
 		st, err = mysql.Open6(c)
 	}
-	return st, err
+	return st, openError(typ, c, err)
+}
+
+// openError words a failure to open the database as Kea does: "Unable to
+// open database: " and the client library's message (libpq's for a unix
+// socket: 'connection to server on socket "DIR/.s.PGSQL.5432" failed:
+// FATAL:  ...'; MySQL's server message).
+func openError(typ string, c sqlcommon.Config, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pgconn.PgError
+	var me *gomysql.MySQLError
+	switch {
+	case errors.As(err, &pe):
+		msg := pe.Severity + ":  " + pe.Message
+		if strings.HasPrefix(c.Host, "/") {
+			port := c.Port
+			if port == 0 {
+				port = 5432
+			}
+			msg = fmt.Sprintf("connection to server on socket \"%s/.s.PGSQL.%d\" failed: %s", c.Host, port, msg)
+		}
+		return fmt.Errorf("Unable to open database: %s", msg)
+	case errors.As(err, &me):
+		return fmt.Errorf("Unable to open database: %s", me.Message)
+	}
+	return fmt.Errorf("Unable to open database: %w", err)
 }
