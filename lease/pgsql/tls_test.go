@@ -1,15 +1,7 @@
 package pgsql
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
-	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -22,37 +14,10 @@ import (
 
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/sqlcommon"
+	"github.com/nestordhcp/nestor/lease/sqlcommon/storetest"
 )
 
 const pgBin = "/usr/lib/postgresql/15/bin"
-
-// writeCert writes a certificate (signed by parent/parentKey, or
-// self-signed when parent is nil) and its key as PEM files.
-func writeCert(t *testing.T, dir, name string, tmpl *x509.Certificate, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if parent == nil {
-		parent, parentKey = tmpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb, _ := x509.MarshalECPrivateKey(key)
-	os.WriteFile(filepath.Join(dir, name+".crt"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
-	os.WriteFile(filepath.Join(dir, name+".key"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
-	c, _ := x509.ParseCertificate(der)
-	return c, key
-}
-
-func newCA(t *testing.T, dir, name string) (*x509.Certificate, *ecdsa.PrivateKey) {
-	return writeCert(t, dir, name, &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign}, nil, nil)
-}
 
 // tlsServer starts a PostgreSQL cluster of the test's own (initdb in a
 // temporary directory, 127.0.0.1 on a free port, TLS only: pg_hba.conf
@@ -87,19 +52,12 @@ func tlsServer(t *testing.T) (port int, dir string) {
 	}
 	os.Chown(dir, uid, gid)
 	run(filepath.Join(pgBin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
-	ca, caKey := newCA(t, dir, "ca")
-	writeCert(t, data, "server", &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "localhost"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), DNSNames: []string{"localhost"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, ca, caKey)
+	ca := storetest.NewCA(t, dir, "ca")
+	storetest.ServerCert(t, data, "server", ca)
 	for _, f := range []string{"server.crt", "server.key"} {
 		os.Chown(filepath.Join(data, f), uid, gid)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port = l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	port = storetest.FreePort(t)
 	conf := fmt.Sprintf("\nport = %d\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\nssl = on\n"+
 		"ssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\nfsync = off\n", port, dir)
 	f, _ := os.OpenFile(filepath.Join(data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
@@ -126,7 +84,7 @@ func TestTLS(t *testing.T) {
 		t.Errorf("without TLS: %v, want the server's refusal (no encryption)", err)
 	}
 
-	newCA(t, dir, "other")
+	storetest.NewCA(t, dir, "other")
 	wrong := base
 	wrong.TrustAnchor = filepath.Join(dir, "other.crt")
 	if _, err := Open4(wrong); err == nil {
