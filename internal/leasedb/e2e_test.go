@@ -486,18 +486,30 @@ func TestLostConnection(t *testing.T) {
 // serve-retry-continue.
 func TestReconnectExhausted(t *testing.T) {
 	testnet.Require(t)
+	type tc struct {
+		backend, onFail string
+		family          int
+	}
+	var cases []tc
 	for _, backend := range []string{"pgsql", "mysql"} {
 		for _, onFail := range []string{"stop-retry-exit", "serve-retry-exit", "serve-retry-continue"} {
-			t.Run(backend+"/"+onFail, func(t *testing.T) {
+			cases = append(cases, tc{backend, onFail, 4})
+		}
+	}
+	cases = append(cases, tc{"pgsql", "stop-retry-exit", 6}, tc{"mysql", "serve-retry-continue", 6})
+	for _, c := range cases {
+		backend, onFail, family := c.backend, c.onFail, c.family
+		{
+			t.Run(fmt.Sprintf("%s/v%d/%s", backend, family, onFail), func(t *testing.T) {
 				d := newKeaDB(t, backend)
 				p := testnet.NewPair(t, "ldx")
-				s := startServer(t, p, "nestor", 4, true, d.leaseDB(map[string]any{
+				s := startServer(t, p, "nestor", family, true, d.leaseDB(map[string]any{
 					"max-reconnect-tries": 3, "reconnect-wait-time": 100, "on-fail": onFail}))
 				d.block(t)
 				defer d.unblock(t)
 				// A command that needs the database notices the loss.
-				s.command(t, "lease4-get-all", nil)
-				if err := s.proc.WaitLog("DHCP4_DB_RECONNECT_FAILED", 20*time.Second); err != nil {
+				s.command(t, fmt.Sprintf("lease%d-get-all", family), nil)
+				if err := s.proc.WaitLog(fmt.Sprintf("DHCP%d_DB_RECONNECT_FAILED", family), 20*time.Second); err != nil {
 					t.Fatal(err)
 				}
 				if onFail == "serve-retry-continue" {
