@@ -384,6 +384,14 @@ func TestInterchange(t *testing.T) {
 					if diff := cmp.Diff(fromServer, fromReader); diff != "" {
 						t.Errorf("lease%d-get-all (-%s +%s):\n%s", family, srv, other, diff)
 					}
+					// The statistics are recounted from the database at start.
+					stat := "subnet[1].assigned-addresses"
+					if family == 6 {
+						stat = "subnet[1].assigned-nas"
+					}
+					if n := statValue(t, r, stat); n != int64(len(got)) {
+						t.Errorf("%s %s = %d, want %d", other, stat, n, len(got))
+					}
 					t.Logf("%d leases", len(got))
 				})
 			}
@@ -407,6 +415,18 @@ func acks(family int, out string) int {
 
 func pgOpen(name string) (*sql.DB, error) {
 	return pgsql.OpenDB(sqlcommon.Config{Host: storetest.PgHost(), User: "postgres", Name: name})
+}
+
+// statValue returns the current value of a statistic (statistic-get).
+func statValue(t *testing.T, s *server, name string) int64 {
+	t.Helper()
+	a := s.command(t, "statistic-get", map[string]any{"name": name})
+	var args map[string][][]any
+	if err := json.Unmarshal(a.Arguments, &args); err != nil || len(args[name]) == 0 {
+		t.Fatalf("%s statistic-get %s: %d %s %s", s.impl, name, a.Result, a.Text, a.Arguments)
+	}
+	v, _ := args[name][0][0].(float64)
+	return int64(v)
 }
 
 func sortedKeys(m map[string]map[string]any) []string {
