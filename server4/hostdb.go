@@ -30,14 +30,24 @@ func (s *Server) openHostDBs(cfg *config.Dhcp4) error {
 	var opened []*sqlhosts.Store
 	for _, db := range cfgs {
 		c, _ := leasedb.Config(db, 2)
+		// Kea handles a lost hosts database connection as a lost lease
+		// database connection.
+		c.Events = leasedb.Events(s, c, s.log, "DHCP4")
+		c.Logf = func(format string, args ...any) { s.slog.Info(fmt.Sprintf(format, args...)) }
 		st, err := sqlhosts.Open(db.Type, c, s.slog)
 		if err != nil {
 			for _, o := range opened {
 				o.Close()
 			}
-			return fmt.Errorf("%s", err)
+			return leasedb.OpenError(c, err)
 		}
 		opened = append(opened, st)
+		if !st.Conn().Available() {
+			c.Events.Lost(c.OnFail)
+			if st.Conn().Available() {
+				s.SetDBDown(false)
+			}
+		}
 	}
 	for _, o := range s.hostdbs {
 		o.Close()

@@ -28,10 +28,9 @@ import (
 // host.Store6. Lookups that fail (the database is unreachable) are logged
 // and find nothing.
 type Store struct {
+	c       *sqlcommon.Conn
 	db      *sql.DB
 	pg      bool
-	addr6   string // the select expression of ipv6_reservations.address
-	addr6In string // the parameter expression compared with address
 	log     *slog.Logger
 	timeout time.Duration
 }
@@ -42,58 +41,70 @@ var (
 )
 
 // Open connects to the database named by a hosts-database entry (typ
-// "postgresql" or "mysql") and checks that it holds Kea's schema.
+// "postgresql" or "mysql") and checks that it holds Kea's schema at a
+// version Nestor knows (the database is never initialised). The
+// connection has the lease stores' lost-connection handling: c.Events
+// tells the server, as for the lease database.
 func Open(typ string, c sqlcommon.Config, log *slog.Logger) (*Store, error) {
-	var db *sql.DB
-	var err error
-	s := &Store{log: log, timeout: 5 * time.Second}
+	s := &Store{log: log, timeout: sqlcommon.DefaultConnectTimeout}
 	if c.ConnectTimeout > 0 {
 		s.timeout = c.ConnectTimeout
 	}
+	var d *sqlcommon.Dialect
 	switch typ {
 	case "postgresql":
-		db, err = pgsql.OpenDB(c)
-		s.pg = true
+		d, s.pg = pgsql.Dialect, true
 	case "mysql":
-		db, err = mysql.OpenDB(c)
+		d = mysql.Dialect
 	default:
 		return nil, fmt.Errorf("hosts database type %s is not supported", typ)
 	}
+	if c.PoolSize <= 0 {
+		c.PoolSize = 2
+	}
+	c.Readonly = true // never create the schema
+	conn, err := sqlcommon.Open(d, c, nil)
 	if err != nil {
 		return nil, err
 	}
-	n := c.PoolSize
-	if n <= 0 {
-		n = 2
-	}
-	db.SetMaxOpenConns(n)
-	db.SetMaxIdleConns(n)
-	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-	defer cancel()
-	v, err := sqlcommon.ReadVersion(ctx, db)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("unable to open hosts database: %w", err)
-	}
-	s.db = db
-	// Kea 2.2's schemas (PostgreSQL 13, MySQL 14) keep IPv6 reservations
-	// as text; from schema 19 on they are INET / BINARY(16).
-	native := v.Major >= 19
-	switch {
-	case s.pg && native:
-		s.addr6, s.addr6In = "host(r.address)", "CAST(%s AS INET)"
-	case s.pg:
-		s.addr6, s.addr6In = "r.address", "%s"
-	case native:
-		s.addr6, s.addr6In = "INET6_NTOA(r.address)", "INET6_ATON(%s)"
-	default:
-		s.addr6, s.addr6In = "r.address", "%s"
-	}
+	s.c, s.db = conn, conn.DB
 	return s, nil
 }
 
+// Conn is the connection pool with its lost-connection state.
+func (s *Store) Conn() *sqlcommon.Conn { return s.c }
+
+// addr6 returns the select expression of ipv6_reservations.address and
+// the parameter expression compared with it: Kea 2.2's schemas
+// (PostgreSQL 13, MySQL 14) keep IPv6 reservations as text, Kea 2.6's as
+// INET / BINARY(16).
+func (s *Store) addr6() (col, param string) {
+	switch native := s.c.Layout.Addr6Native; {
+	case s.pg && native:
+		return "host(r.address)", "CAST(? AS INET)"
+	case native:
+		return "INET6_NTOA(r.address)", "INET6_ATON(?)"
+	}
+	return "r.address", "?"
+}
+
+// do runs a lookup through the connection's retry and lost-connection
+// handling; a failure is logged and the lookup finds nothing.
+func (s *Store) do(what string, op func(ctx context.Context) error) bool {
+	err := s.c.Do(func(bool) error {
+		ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+		defer cancel()
+		return op(ctx)
+	})
+	if err != nil {
+		s.fail(what, err)
+		return false
+	}
+	return true
+}
+
 // Close closes the connections.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return s.c.Close() }
 
 // q rewrites ? placeholders as $n for PostgreSQL.
 func (s *Store) q(query string) string {
@@ -147,12 +158,22 @@ func (s *Store) GetByAddress4(subnetID uint32, addr netip.Addr) []*host.Host {
 }
 
 func (s *Store) hosts4(what, where string, args ...any) []*host.Host {
-	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-	defer cancel()
+	var out []*host.Host
+	ok := s.do(what, func(ctx context.Context) error {
+		var err error
+		out, err = s.query4(ctx, where, args)
+		return err
+	})
+	if !ok {
+		return nil
+	}
+	return out
+}
+
+func (s *Store) query4(ctx context.Context, where string, args []any) ([]*host.Host, error) {
 	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+hostCols4+" FROM hosts h WHERE "+where+" ORDER BY h.host_id"), args...)
 	if err != nil {
-		s.fail(what, err)
-		return nil
+		return nil, err
 	}
 	var out []*host.Host
 	var ids []int64
@@ -167,8 +188,7 @@ func (s *Store) hosts4(what, where string, args ...any) []*host.Host {
 		)
 		if err := rows.Scan(&hid, &ident, &itype, &subnet, &v4, &name, &classes, &next, &sname, &file, &uctx); err != nil {
 			rows.Close()
-			s.fail(what, err)
-			return nil
+			return nil, err
 		}
 		h := &host.Host{IdentifierType: host.IdentifierType(itype), Identifier: ident, SubnetID: uint32(subnet.Int64),
 			Hostname: name.String, ClientClasses: splitClasses(classes.String)}
@@ -190,18 +210,14 @@ func (s *Store) hosts4(what, where string, args ...any) []*host.Host {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		s.fail(what, err)
-		return nil
+		return nil, err
 	}
 	for i, h := range out {
-		opts, err := s.options(ctx, "dhcp4_options", option.SpaceDHCP4, ids[i])
-		if err != nil {
-			s.fail(what, err)
-			return nil
+		if h.Options, err = s.options(ctx, "dhcp4_options", option.SpaceDHCP4, ids[i]); err != nil {
+			return nil, err
 		}
-		h.Options = opts
 	}
-	return out
+	return out, nil
 }
 
 // Get6 returns the DHCPv6 host of a subnet (0: global) with the identifier.
@@ -216,19 +232,35 @@ func (s *Store) Get6(subnetID uint32, t host.IdentifierType, id []byte) *host.Ho
 // GetByAddress6 returns the hosts of a subnet reserving the address
 // (prefix length 128) or prefix.
 func (s *Store) GetByAddress6(subnetID uint32, p netip.Prefix) []*host.Host6 {
-	where := "h.dhcp6_subnet_id = ? AND h.host_id IN (SELECT r.host_id FROM ipv6_reservations r WHERE r.address = " +
-		fmt.Sprintf(s.addr6In, "?") + " AND r.prefix_len = ?)"
-	return s.hosts6("GetByAddress6", where, int64(subnetID), p.Addr().String(), p.Bits())
+	return s.hosts6("GetByAddress6", "", int64(subnetID), p.Addr().String(), p.Bits())
 }
 
+// hosts6 runs a DHCPv6 host query; where "" is the by-address lookup,
+// whose expression depends on the schema.
 func (s *Store) hosts6(what, where string, args ...any) []*host.Host6 {
-	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-	defer cancel()
+	var out []*host.Host6
+	ok := s.do(what, func(ctx context.Context) error {
+		w := where
+		if w == "" {
+			_, param := s.addr6()
+			w = "h.dhcp6_subnet_id = ? AND h.host_id IN (SELECT r.host_id FROM ipv6_reservations r WHERE r.address = " +
+				param + " AND r.prefix_len = ?)"
+		}
+		var err error
+		out, err = s.query6(ctx, w, args)
+		return err
+	})
+	if !ok {
+		return nil
+	}
+	return out
+}
+
+func (s *Store) query6(ctx context.Context, where string, args []any) ([]*host.Host6, error) {
 	rows, err := s.db.QueryContext(ctx, s.q("SELECT h.host_id, h.dhcp_identifier, h.dhcp_identifier_type, h.dhcp6_subnet_id, "+
 		"h.hostname, h.dhcp6_client_classes, h.user_context FROM hosts h WHERE "+where+" ORDER BY h.host_id"), args...)
 	if err != nil {
-		s.fail(what, err)
-		return nil
+		return nil, err
 	}
 	var out []*host.Host6
 	var ids []int64
@@ -243,8 +275,7 @@ func (s *Store) hosts6(what, where string, args ...any) []*host.Host6 {
 		)
 		if err := rows.Scan(&hid, &ident, &itype, &subnet, &name, &classes, &uctx); err != nil {
 			rows.Close()
-			s.fail(what, err)
-			return nil
+			return nil, err
 		}
 		out = append(out, &host.Host6{IdentifierType: host.IdentifierType(itype), Identifier: ident, SubnetID: uint32(subnet.Int64),
 			Hostname: name.String, ClientClasses: splitClasses(classes.String), UserContext: userContext(uctx)})
@@ -252,28 +283,24 @@ func (s *Store) hosts6(what, where string, args ...any) []*host.Host6 {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		s.fail(what, err)
-		return nil
+		return nil, err
 	}
 	for i, h := range out {
 		if err := s.reservations6(ctx, h, ids[i]); err != nil {
-			s.fail(what, err)
-			return nil
+			return nil, err
 		}
-		opts, err := s.options(ctx, "dhcp6_options", option.SpaceDHCP6, ids[i])
-		if err != nil {
-			s.fail(what, err)
-			return nil
+		if h.Options, err = s.options(ctx, "dhcp6_options", option.SpaceDHCP6, ids[i]); err != nil {
+			return nil, err
 		}
-		h.Options = opts
 	}
-	return out
+	return out, nil
 }
 
 // reservations6 reads the addresses (type 0) and prefixes (type 2) of a
 // host, in the order they were added.
 func (s *Store) reservations6(ctx context.Context, h *host.Host6, hostID int64) error {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+s.addr6+", r.prefix_len, r.type FROM ipv6_reservations r WHERE r.host_id = ? ORDER BY r.reservation_id"), hostID)
+	col, _ := s.addr6()
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+col+", r.prefix_len, r.type FROM ipv6_reservations r WHERE r.host_id = ? ORDER BY r.reservation_id"), hostID)
 	if err != nil {
 		return err
 	}

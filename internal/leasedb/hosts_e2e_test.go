@@ -241,3 +241,37 @@ func dhclient6Env(t *testing.T, p *testnet.Pair, tag, conf string) string {
 	t.Fatalf("dhclient -6 (%s) got no lease:\n%s\n%s", tag, b, c.Output())
 	return ""
 }
+
+// TestHostsDatabaseLost: a hosts database that becomes unreachable is
+// handled as Kea handles it (like a lost lease database): the service
+// stops on the first failed lookup, resumes when the connection is back,
+// and the server serves again.
+func TestHostsDatabaseLost(t *testing.T) {
+	testnet.Require(t, "perfdhcp")
+	d := newKeaDB(t, "pgsql")
+	p := testnet.NewPair(t, "ldhl")
+	p.AddClientAddrs()
+	s := startServerWith(t, p, "nestor", 4, true, map[string]any{"type": "memfile", "persist": false},
+		func(c map[string]any) {
+			c["hosts-database"] = d.leaseDB(map[string]any{"max-reconnect-tries": 100, "reconnect-wait-time": 200})
+		})
+	if out := perfdhcp(t, p, 4, 10, 5); acks(4, out) == 0 {
+		t.Fatalf("no lease before the outage:\n%s", out)
+	}
+	d.block(t)
+	perfdhcp(t, p, 4, 10, 3)
+	if err := s.proc.WaitLog("DHCP4_DB_RECONNECT_LOST_CONNECTION", 20*time.Second); err != nil {
+		d.unblock(t)
+		t.Fatal(err)
+	}
+	if a := s.command(t, "version-get", nil); a.Result != 0 {
+		t.Errorf("version-get while the hosts database is down: %d %s", a.Result, a.Text)
+	}
+	d.unblock(t)
+	if err := s.proc.WaitLog("DHCP4_DB_RECONNECT_SUCCEEDED", 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if out := perfdhcp(t, p, 4, 10, 5); acks(4, out) == 0 {
+		t.Errorf("no lease after the connection came back:\n%s", out)
+	}
+}

@@ -105,7 +105,7 @@ func Open4(typ string, c sqlcommon.Config) (*sqlcommon.Store4, error) {
 	} else {
 		st, err = mysql.Open4(c)
 	}
-	return st, openError(typ, c, err)
+	return st, OpenError(c, err)
 }
 
 // Open6 opens a DHCPv6 SQL lease store.
@@ -117,14 +117,14 @@ func Open6(typ string, c sqlcommon.Config) (*sqlcommon.Store6, error) {
 	} else {
 		st, err = mysql.Open6(c)
 	}
-	return st, openError(typ, c, err)
+	return st, OpenError(c, err)
 }
 
-// openError words a failure to open the database as Kea does: "Unable to
+// OpenError words a failure to open the database as Kea does: "Unable to
 // open database: " and the client library's message (libpq's for a unix
 // socket: 'connection to server on socket "DIR/.s.PGSQL.5432" failed:
 // FATAL:  ...'; MySQL's server message).
-func openError(typ string, c sqlcommon.Config, err error) error {
+func OpenError(c sqlcommon.Config, err error) error {
 	if err == nil {
 		return nil
 	}
