@@ -45,6 +45,24 @@ type StatRow struct {
 	Count    int64
 }
 
+// WriteGrouper is implemented by stores that can group the writes of
+// several changes into one (memfile: several lease-file rows per
+// write(2), group commit). The packet path opens a hold before handling a
+// batch of queries and releases it before sending their replies:
+//
+//	g.HoldWrites()
+//	... handle queries, changing leases ...
+//	if g.ReleaseWrites() == nil { send the replies }
+//
+// While any hold is open, a write call returns before its change is
+// written (by the next ReleaseWrites, of this or another holder), so the
+// durability promise of Store4 and Store6 moves from the write call to
+// ReleaseWrites.
+type WriteGrouper interface {
+	HoldWrites()
+	ReleaseWrites() error
+}
+
 // Store4 is the DHCPv4 lease database, as the server, the allocation
 // engine, lease reclamation, the lease_cmds hook and kea-admin use it.
 //

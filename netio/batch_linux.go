@@ -74,9 +74,14 @@ func (b *batch) controlBuf(i int) []byte {
 
 // recv receives up to n messages with one recvmmsg call (or one recvmsg
 // when the kernel has no recvmmsg).
+//
+// The sockets are non-blocking, so recv and send use raw system calls: they
+// skip the Go runtime's entersyscall/exitsyscall, whose first call after an
+// idle period wakes the runtime's monitor thread (sysmon) — one futex wake,
+// a nanosleep and a futex wait per packet when packets arrive one at a time.
 func (b *batch) recv(fd, n int) (int, error) {
 	if !b.single {
-		r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[0])), uintptr(n), 0, 0, 0)
+		r, _, e := unix.RawSyscall6(unix.SYS_RECVMMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[0])), uintptr(n), 0, 0, 0)
 		if e == 0 {
 			return int(r), nil
 		}
@@ -85,7 +90,7 @@ func (b *batch) recv(fd, n int) (int, error) {
 		}
 		b.single = true
 	}
-	r, _, e := unix.Syscall(unix.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[0].Hdr)), 0)
+	r, _, e := unix.RawSyscall(unix.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[0].Hdr)), 0)
 	if e != 0 {
 		return 0, e
 	}
@@ -96,7 +101,7 @@ func (b *batch) recv(fd, n int) (int, error) {
 // send sends messages [from, n) with one sendmmsg call (or one sendmsg).
 func (b *batch) send(fd, from, n int) (int, error) {
 	if !b.single {
-		r, _, e := unix.Syscall6(unix.SYS_SENDMMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[from])), uintptr(n-from), 0, 0, 0)
+		r, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[from])), uintptr(n-from), 0, 0, 0)
 		if e == 0 {
 			return int(r), nil
 		}
@@ -105,7 +110,7 @@ func (b *batch) send(fd, from, n int) (int, error) {
 		}
 		b.single = true
 	}
-	_, _, e := unix.Syscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[from].Hdr)), 0)
+	_, _, e := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.hdrs[from].Hdr)), 0)
 	if e != 0 {
 		return 0, e
 	}

@@ -19,7 +19,19 @@ type DispatchConfig struct {
 	// Inline runs the handler in the receive loop itself, without a queue:
 	// Kea's single-threaded mode without dhcp-queue-control.
 	Inline bool
+	// BatchStart and BatchEnd, when set, bracket runs of handler calls on
+	// one goroutine: inline, the packets of one receive batch (everything
+	// one recvmmsg returned); with workers, the packets a worker takes
+	// from the queue until it finds the queue empty (at most MaxBatch).
+	// A handler may defer work (sending replies, writing lease rows) to
+	// BatchEnd. Calls never nest on one goroutine; with several workers,
+	// batches of different workers overlap.
+	BatchStart, BatchEnd func()
 }
+
+// MaxBatch bounds how many packets a worker handles between BatchStart and
+// BatchEnd, so that deferred replies wait for at most this many packets.
+const MaxBatch = batchSize
 
 // KeaDispatch maps Kea's settings to a DispatchConfig:
 //   - multi-threading enabled: thread-pool-size workers (0: one per CPU)
@@ -93,13 +105,77 @@ func (d *Dispatcher) Pool() *Pool { return d.pool }
 
 func (d *Dispatcher) work() {
 	defer d.workers.Done()
-	for {
-		p := d.queue.Pop()
-		if p == nil {
-			return
+	if d.cfg.BatchStart == nil && d.cfg.BatchEnd == nil {
+		for {
+			p := d.queue.Pop()
+			if p == nil {
+				return
+			}
+			d.run(p)
 		}
+	}
+	inBatch := 0
+	for {
+		p := d.queue.TryPop()
+		if p == nil || inBatch == MaxBatch {
+			if inBatch > 0 {
+				d.batchEnd()
+				inBatch = 0
+			}
+			if p == nil {
+				if p = d.queue.Pop(); p == nil {
+					return
+				}
+			}
+		}
+		if inBatch == 0 {
+			d.batchStart()
+		}
+		inBatch++
 		d.run(p)
 	}
+}
+
+func (d *Dispatcher) batchStart() {
+	if f := d.cfg.BatchStart; f != nil {
+		f()
+	}
+}
+
+func (d *Dispatcher) batchEnd() {
+	if f := d.cfg.BatchEnd; f == nil {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			d.panics.Add(1)
+		}
+	}()
+	d.cfg.BatchEnd()
+}
+
+// runInline handles the received packets on the receive loop, between
+// BatchStart and BatchEnd; the packets stay in the loop's batch for reuse.
+func (d *Dispatcher) runInline(pkts []*Packet) {
+	d.inlineMu.Lock()
+	defer d.inlineMu.Unlock()
+	d.batchStart()
+	for _, p := range pkts {
+		d.runKeep(p)
+	}
+	d.batchEnd()
+}
+
+// runKeep is run for a packet the caller reuses: it is reset, not released.
+func (d *Dispatcher) runKeep(p *Packet) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.panics.Add(1)
+		}
+		p.reset()
+	}()
+	d.handler(p)
+	d.processed.Add(1)
 }
 
 func (d *Dispatcher) run(p *Packet) {
@@ -137,16 +213,13 @@ func (d *Dispatcher) Serve(c Conn) error {
 			continue
 		}
 		d.received.Add(uint64(n))
+		if d.cfg.Inline {
+			d.runInline(batch[:n])
+			continue
+		}
 		for i := 0; i < n; i++ {
-			p := batch[i]
+			d.queue.Push(batch[i])
 			batch[i] = d.pool.Get()
-			if d.cfg.Inline {
-				d.inlineMu.Lock()
-				d.run(p)
-				d.inlineMu.Unlock()
-			} else {
-				d.queue.Push(p)
-			}
 		}
 	}
 }

@@ -98,6 +98,21 @@ func (q *Queue) Pop() *Packet {
 	for q.n == 0 && !q.closed {
 		q.cond.Wait()
 	}
+	return q.pop()
+}
+
+// TryPop removes the oldest packet if there is one, without waiting; it
+// returns nil when the queue is empty or closed.
+func (q *Queue) TryPop() *Packet {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.n == 0 {
+		return nil
+	}
+	return q.pop()
+}
+
+func (q *Queue) pop() *Packet {
 	if q.closed {
 		return nil
 	}

@@ -263,3 +263,40 @@ func (s *Set) pick(p *Packet) Conn {
 	}
 	return first
 }
+
+// SendBatch sends pkts as Send would send each, in order, with one
+// sendmmsg per run of consecutive packets leaving through the same socket.
+// failed, when not nil, is called for every packet that was not sent.
+func (s *Set) SendBatch(pkts []*Packet, failed func(p *Packet, err error)) {
+	for len(pkts) > 0 {
+		c := s.pick(pkts[0])
+		n := 1
+		if c != nil {
+			for n < len(pkts) && s.pick(pkts[n]) == c {
+				n++
+			}
+		}
+		run := pkts[:n]
+		pkts = pkts[n:]
+		if c == nil {
+			if failed != nil {
+				failed(run[0], ErrNoSocket)
+			}
+			continue
+		}
+		for len(run) > 0 {
+			k, err := c.WriteBatch(run)
+			if err == nil {
+				break
+			}
+			// run[k] stopped the batch: report it and go on after it.
+			if failed != nil && k < len(run) {
+				failed(run[k], err)
+			}
+			if k+1 >= len(run) {
+				break
+			}
+			run = run[k+1:]
+		}
+	}
+}

@@ -16,6 +16,7 @@ type fakeConn struct {
 	closed chan struct{}
 	once   sync.Once
 	sent   []*Packet
+	calls  int
 	mu     sync.Mutex
 }
 

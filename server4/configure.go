@@ -10,6 +10,7 @@ import (
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog/keamsg"
+	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
 	"github.com/nestordhcp/nestor/netio"
 )
@@ -146,6 +147,7 @@ func (s *Server) stopPackets() {
 	if s.sockets != nil {
 		s.sockets.Close()
 		s.sockets = nil
+		s.sendSet.Store(nil)
 	}
 	if s.disp != nil {
 		s.disp.Close()
@@ -161,7 +163,9 @@ func (s *Server) startPackets(cfg *config.Dhcp4) error {
 	mt := cfg.MultiThreading
 	q := cfg.DHCPQueueControl
 	dc := netio.KeaDispatch(mt.Enable, mt.ThreadPoolSize, mt.PacketQueueSize, q.EnableQueue, q.Capacity)
-	s.disp = netio.NewDispatcher(dc, nil, s.handle)
+	s.grouper, _ = s.store.(lease.WriteGrouper)
+	dc.BatchStart, dc.BatchEnd = s.batchStart, s.batchEnd
+	s.disp = netio.NewDispatcher(dc, nil, s.handleBatched)
 	if s.opts.NoSockets {
 		s.recordSocketAddrs()
 		return nil
@@ -190,6 +194,7 @@ func (s *Server) startPackets(cfg *config.Dhcp4) error {
 	s.sockets = set
 	if s.opts.Sender == nil {
 		s.sender = set.Send
+		s.sendSet.Store(set)
 	}
 	s.recordSocketAddrs()
 	return nil

@@ -12,6 +12,7 @@ import (
 // calling worker goroutine.
 func (s *Server) handle(np *netio.Packet) {
 	w := s.getWorker()
+	w.deferSend = false
 	if !w.process(np) {
 		s.putWorker(w)
 	}
@@ -179,6 +180,7 @@ func (w *worker) commit(mt dhcp4.MessageType) (parked bool) {
 // unparked resumes a parked query: the reply is sent unless the
 // lease4_offer callouts found the address in use.
 func (s *Server) unparked(w *worker, point hooks.Point) {
+	w.deferSend = false // the batch that parked the query has ended
 	h := w.q.CalloutHandle(s.hooks)
 	drop := point == hooks.Lease4Offer && w.offerAddressInUse(h)
 	h.ScopedState().Close()

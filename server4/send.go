@@ -133,6 +133,13 @@ func (w *worker) send() {
 			return
 		}
 	}
+	if w.deferSend {
+		// Sent and counted at the end of the batch (batchEnd).
+		if err := s.queueReply(w, r); err != nil {
+			s.log.Error(keamsg.DHCP4_PACKET_SEND_FAIL, w.label(), err)
+		}
+		return
+	}
 	if err := w.transmit(r); err != nil {
 		s.log.Error(keamsg.DHCP4_PACKET_SEND_FAIL, w.label(), err)
 		return
@@ -147,6 +154,15 @@ func (w *worker) transmit(r *pkt.Pkt4) error {
 	if err := out.SetPayload(n); err != nil {
 		return err
 	}
+	w.fillOut(out, r)
+	if s := w.srv; s.sender != nil {
+		return s.sender(out)
+	}
+	return errNoSockets
+}
+
+// fillOut sets where the packet carrying the reply r goes.
+func (w *worker) fillOut(out *netio.Packet, r *pkt.Pkt4) {
 	out.IfIndex, out.IfName = r.IfIndex, r.IfName
 	out.Src, out.Dst = r.Src, r.Dst
 	out.SrcMAC, out.DstMAC = r.SrcMAC, r.DstMAC
@@ -154,8 +170,4 @@ func (w *worker) transmit(r *pkt.Pkt4) error {
 	if r.IfIndex == 0 {
 		out.Conn = nil
 	}
-	if s := w.srv; s.sender != nil {
-		return s.sender(out)
-	}
-	return errNoSockets
 }

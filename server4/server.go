@@ -2,11 +2,9 @@ package server4
 
 import (
 	"errors"
-	"fmt"
 	"github.com/nestordhcp/nestor/internal/daemon"
 	"log/slog"
 	"net/netip"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,6 +82,13 @@ type Server struct {
 	sockAddrs atomic.Pointer[map[[4]byte]bool]
 
 	workers sync.Pool
+	// Batched replies (batch.go): the outbox, the packets carrying the
+	// replies, the lease store's group commit (nil: none) and the sockets
+	// to send on.
+	outbox  outbox
+	outPool *netio.Pool
+	grouper lease.WriteGrouper
+	sendSet atomic.Pointer[netio.Set]
 	names   sync.Map
 	nnames  atomic.Int32
 
@@ -122,6 +127,7 @@ func New(o Options) *Server {
 	s.cmds.SetHookDispatcher(s.hooks)
 	s.registerCommands()
 	s.workers.New = func() any { return newWorker(s) }
+	s.outPool = netio.NewPool()
 	s.sender = o.Sender
 	return s
 }
@@ -214,27 +220,7 @@ type pktLabel struct{ p *pkt.Pkt4 }
 
 func (l pktLabel) String() string {
 	p := l.p
-	var b strings.Builder
-	fmt.Fprintf(&b, "[hwtype=%d ", p.HType)
-	for i, x := range p.HWAddr() {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		fmt.Fprintf(&b, "%02x", x)
-	}
-	b.WriteString("], cid=[")
-	if cid := p.ClientID(); len(cid) > 0 {
-		for i, x := range cid {
-			if i > 0 {
-				b.WriteByte(':')
-			}
-			fmt.Fprintf(&b, "%02x", x)
-		}
-	} else {
-		b.WriteString("no info")
-	}
-	fmt.Fprintf(&b, "], tid=0x%x", p.Xid)
-	return b.String()
+	return formatLabel(p.HType, p.HWAddr(), p.ClientID(), p.Xid)
 }
 
 func (s *Server) enabled() bool { return s.disabled.Enabled() }

@@ -40,7 +40,10 @@ type worker struct {
 
 	levels  []*optSet // option precedence list of the reply
 	hasResp bool      // r holds a reply to send
-	scratch []byte
+	// deferSend queues the reply for the end of the dispatcher's batch
+	// (batch.go) instead of sending it at once.
+	deferSend bool
+	scratch   []byte
 }
 
 // Lease4Collection is the Go type of the leases4 and deleted_leases4

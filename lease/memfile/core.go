@@ -147,6 +147,27 @@ func (c *core[L]) persist(l *L) error {
 	return err
 }
 
+// HoldWrites makes the store collect lease-file rows instead of writing
+// each one, until ReleaseWrites (group commit). Holds may overlap (one per
+// packet worker); rows written by any goroutine while a hold is open are
+// collected too. Without a lease file it does nothing.
+func (c *core[L]) HoldWrites() {
+	if c.file != nil {
+		c.file.hold()
+	}
+}
+
+// ReleaseWrites closes one hold and writes every collected row with one
+// write(2). The caller answers clients for the changes it made during its
+// hold only when ReleaseWrites returns nil: an error means their rows may
+// not be in the file (the changes stay in memory).
+func (c *core[L]) ReleaseWrites() error {
+	if c.file != nil {
+		return c.file.release()
+	}
+	return nil
+}
+
 func (c *core[L]) put(l *L, mode int) (old, nw *L, err error) {
 	if c.closed.Load() {
 		return nil, nil, errClosed

@@ -14,12 +14,23 @@ import (
 // Rows are written with one write(2) each and not fsynced, as Kea does:
 // a row survives the server's crash once append returns, though not a
 // power loss.
+//
+// While a hold is open (hold, release: group commit for the packet path)
+// rows are collected instead and written together, with one write(2), by
+// the next release; the holder sends its replies only after that.
 type leaseFile struct {
 	mu     sync.Mutex
 	path   string
 	schema *csv.Schema
 	f      *os.File
 	size   int64
+
+	holds   int    // open holds
+	pending []byte // rows collected while holds > 0
+	// failHolds holders still open when a grouped write failed: their
+	// releases report failErr, since their rows may have been lost.
+	failHolds int
+	failErr   error
 }
 
 // openLeaseFile opens path for appending, creating it with the schema's
@@ -72,14 +83,67 @@ func (lf *leaseFile) write(b []byte) error {
 	return nil
 }
 
-// append writes one row (with its newline).
+// append writes one row (with its newline), or collects it while a hold
+// is open.
 func (lf *leaseFile) append(row []byte) error {
 	lf.mu.Lock()
 	defer lf.mu.Unlock()
 	if lf.f == nil {
 		return errors.New("memfile: lease file " + lf.path + " is closed")
 	}
+	if lf.holds > 0 {
+		lf.pending = append(lf.pending, row...)
+		return nil
+	}
 	return lf.write(row)
+}
+
+// hold opens a hold: rows are collected until release.
+func (lf *leaseFile) hold() {
+	lf.mu.Lock()
+	lf.holds++
+	lf.mu.Unlock()
+}
+
+// release closes one hold and writes every collected row (its own and
+// those of other holders or writers) with one write(2). It reports the
+// error of that write, or of an earlier grouped write that failed while
+// this hold was open.
+func (lf *leaseFile) release() error {
+	lf.mu.Lock()
+	defer lf.mu.Unlock()
+	if lf.holds > 0 {
+		lf.holds--
+	}
+	err := lf.flushLocked()
+	if err != nil {
+		lf.failHolds, lf.failErr = lf.holds, err
+		return err
+	}
+	if lf.failHolds > 0 {
+		lf.failHolds--
+		return lf.failErr
+	}
+	return nil
+}
+
+// flushLocked writes the collected rows.
+func (lf *leaseFile) flushLocked() error {
+	if len(lf.pending) == 0 {
+		return nil
+	}
+	var err error
+	if lf.f == nil {
+		err = errors.New("memfile: lease file " + lf.path + " is closed")
+	} else {
+		err = lf.write(lf.pending)
+	}
+	if cap(lf.pending) > 1<<20 {
+		lf.pending = nil
+	} else {
+		lf.pending = lf.pending[:0]
+	}
+	return err
 }
 
 // rotate renames the live file to to and starts a new live file. When the
@@ -87,6 +151,9 @@ func (lf *leaseFile) append(row []byte) error {
 func (lf *leaseFile) rotate(to string) error {
 	lf.mu.Lock()
 	defer lf.mu.Unlock()
+	if err := lf.flushLocked(); err != nil {
+		lf.failHolds, lf.failErr = lf.holds, err
+	}
 	if lf.f != nil {
 		lf.f.Close()
 		lf.f = nil
@@ -104,7 +171,11 @@ func (lf *leaseFile) close() error {
 	if lf.f == nil {
 		return nil
 	}
+	ferr := lf.flushLocked()
 	err := lf.f.Close()
 	lf.f = nil
+	if ferr != nil {
+		return ferr
+	}
 	return err
 }

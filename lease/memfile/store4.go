@@ -18,6 +18,14 @@ type Store4 struct {
 }
 
 var _ lease.Store4 = (*Store4)(nil)
+var _ lease.WriteGrouper = (*Store4)(nil)
+
+// HoldWrites starts collecting lease-file rows (see lease.WriteGrouper).
+func (s *Store4) HoldWrites() { s.c.HoldWrites() }
+
+// ReleaseWrites ends a hold and writes the collected rows (see
+// lease.WriteGrouper).
+func (s *Store4) ReleaseWrites() error { return s.c.ReleaseWrites() }
 
 // Indexes of Store4's secondary indexes.
 const (

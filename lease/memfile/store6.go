@@ -18,6 +18,14 @@ type Store6 struct {
 }
 
 var _ lease.Store6 = (*Store6)(nil)
+var _ lease.WriteGrouper = (*Store6)(nil)
+
+// HoldWrites starts collecting lease-file rows (see lease.WriteGrouper).
+func (s *Store6) HoldWrites() { s.c.HoldWrites() }
+
+// ReleaseWrites ends a hold and writes the collected rows (see
+// lease.WriteGrouper).
+func (s *Store6) ReleaseWrites() error { return s.c.ReleaseWrites() }
 
 // Indexes of Store6's secondary indexes.
 const (
