@@ -98,7 +98,13 @@ func NewEngine4(cfg *config.Dhcp4, store lease.Store4, hosts host.Store4, hk *ho
 	e := &Engine4{store: store, hk: hk, st: st, log: logger, states: make(map[[2]uint32]*poolState), Now: time.Now}
 	e.locks.seed = maphash.MakeSeed()
 	// Follow the store before loading pools so that no change is missed.
-	e.cancel = store.Watch4(e.onChange)
+	// onChange only reads the lease: watch without copies when the store
+	// can.
+	if vw, ok := store.(lease.ViewWatcher4); ok {
+		e.cancel = vw.WatchView4(e.onChange)
+	} else {
+		e.cancel = store.Watch4(e.onChange)
+	}
 	e.Reconfigure(cfg, hosts)
 	return e
 }
@@ -280,12 +286,53 @@ func (e *Engine4) stat(name string, d int64) {
 	}
 }
 
+// subnetStat returns "subnet[ID].name".
 func subnetStat(id uint32, name string) string {
-	return "subnet[" + strconv.FormatUint(uint64(id), 10) + "]." + name
+	return statNames.get(statKey{subnet: id, name: name})
 }
 
+// poolStat returns "subnet[ID].pool[PID].name".
 func poolStat(id, pid uint32, name string) string {
-	return "subnet[" + strconv.FormatUint(uint64(id), 10) + "].pool[" + strconv.FormatUint(uint64(pid), 10) + "]." + name
+	return statNames.get(statKey{subnet: id, pool: pid, pooled: true, name: name})
+}
+
+// statNames interns the per-subnet and per-pool statistic names, which
+// the allocation path would otherwise build (and allocate) for every
+// packet.
+var statNames = &statNameCache{m: map[statKey]string{}}
+
+type statKey struct {
+	subnet, pool uint32
+	pooled       bool
+	name         string
+}
+
+type statNameCache struct {
+	mu sync.RWMutex
+	m  map[statKey]string
+}
+
+// statNameCacheMax bounds the cache (names past it are built every time).
+const statNameCacheMax = 1 << 16
+
+func (c *statNameCache) get(k statKey) string {
+	c.mu.RLock()
+	s, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = "subnet[" + strconv.FormatUint(uint64(k.subnet), 10) + "]."
+	if k.pooled {
+		s += "pool[" + strconv.FormatUint(uint64(k.pool), 10) + "]."
+	}
+	s += k.name
+	c.mu.Lock()
+	if len(c.m) < statNameCacheMax {
+		c.m[k] = s
+	}
+	c.mu.Unlock()
+	return s
 }
 
 // poolOf returns the pool of a subnet holding addr (class guards ignored),

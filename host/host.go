@@ -127,7 +127,15 @@ func ClientIdentifiers4(order []IdentifierType, hw, clientID, circuitID, flexID 
 	if order == nil {
 		order = DefaultIdentifiers4
 	}
-	out := make([]Identifier, 0, len(order))
+	return AppendClientIdentifiers4(make([]Identifier, 0, len(order)), order, hw, clientID, circuitID, flexID)
+}
+
+// AppendClientIdentifiers4 is ClientIdentifiers4 appending to out (a
+// packet worker reuses its slice from packet to packet).
+func AppendClientIdentifiers4(out []Identifier, order []IdentifierType, hw, clientID, circuitID, flexID []byte) []Identifier {
+	if order == nil {
+		order = DefaultIdentifiers4
+	}
 	for _, t := range order {
 		var v []byte
 		switch t {

@@ -45,6 +45,14 @@ type StatRow struct {
 	Count    int64
 }
 
+// ViewWatcher4 is implemented by stores that can call a watcher with the
+// stored leases themselves instead of private copies: fn must neither
+// change nor keep them past the call (the allocation engine only reads the
+// address and state). It saves two lease copies per change.
+type ViewWatcher4 interface {
+	WatchView4(fn func(Change4)) (cancel func())
+}
+
 // WriteGrouper is implemented by stores that can group the writes of
 // several changes into one (memfile: several lease-file rows per
 // write(2), group commit). The packet path opens a hold before handling a

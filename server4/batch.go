@@ -99,8 +99,10 @@ func (s *Server) handleBatched(np *netio.Packet) {
 	}
 }
 
-// batchStart opens a hold on the lease store's writes.
+// batchStart opens a hold on the lease store's writes and on the
+// statistics clock (one clock reading per batch).
 func (s *Server) batchStart() {
+	s.stats.HoldClock()
 	if g := s.grouper; g != nil {
 		g.HoldWrites()
 	}
@@ -136,6 +138,7 @@ func (s *Server) queueReply(w *worker, r *pkt.Pkt4) error {
 // the outbox. When the rows cannot be written the replies are dropped:
 // their leases are not in the lease file.
 func (s *Server) batchEnd() {
+	defer s.stats.ReleaseClock()
 	ob := &s.outbox
 	ob.mu.Lock()
 	b := ob.cur

@@ -53,7 +53,7 @@ func (w *worker) hostIdentifiers() {
 	if rai, ok := w.q.RelayAgentInfo(); ok {
 		circuit, _ = rai.CircuitID()
 	}
-	w.ids = host.ClientIdentifiers4(w.snap.hostIDs, w.q.HWAddr(), w.q.ClientID(), circuit, nil)
+	w.ids = host.AppendClientIdentifiers4(w.ids[:0], w.snap.hostIDs, w.q.HWAddr(), w.q.ClientID(), circuit, nil)
 	w.actx.HostIdentifiers = w.ids
 }
 

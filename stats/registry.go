@@ -34,6 +34,10 @@ type Registry struct {
 
 	// now is the clock; tests replace it.
 	now atomic.Pointer[func() time.Time]
+	// The coarse clock (HoldClock): while holds > 0, samples take the
+	// reading in coarse.
+	holds  atomic.Int32
+	coarse atomic.Int64
 }
 
 // New returns an empty registry with Kea's default limits (20 samples).
@@ -52,7 +56,34 @@ func (r *Registry) SetClock(now func() time.Time) {
 	r.now.Store(&now)
 }
 
-func (r *Registry) nowNano() int64 { return (*r.now.Load())().UnixNano() }
+func (r *Registry) nowNano() int64 {
+	if r.holds.Load() > 0 {
+		return r.coarse.Load()
+	}
+	return (*r.now.Load())().UnixNano()
+}
+
+// HoldClock reads the clock once and, until the matching ReleaseClock,
+// timestamps samples with that reading instead of reading the clock for
+// every update: a server handling a batch of packets updates dozens of
+// statistics within a millisecond, and reading the clock costs more than
+// the rest of an update (about 76 ns on a VM). Kea's sample timestamps are
+// for people reading statistic-get, to whom the batch's start time is as
+// good. Holds may overlap (one per packet worker); the newest reading is
+// used, so timestamps never go back.
+func (r *Registry) HoldClock() {
+	now := (*r.now.Load())().UnixNano()
+	for {
+		old := r.coarse.Load()
+		if now <= old || r.coarse.CompareAndSwap(old, now) {
+			break
+		}
+	}
+	r.holds.Add(1)
+}
+
+// ReleaseClock ends a HoldClock.
+func (r *Registry) ReleaseClock() { r.holds.Add(-1) }
 
 // KindError reports an update of a statistic with a value of another kind
 // (Kea's InvalidStatType).

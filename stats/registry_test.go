@@ -221,3 +221,40 @@ func TestCounterAllocs(t *testing.T) {
 		t.Fatalf("Inc allocates %v times", n)
 	}
 }
+
+// TestHoldClock: while the clock is held, samples share one reading; the
+// clock is read again after the last release.
+func TestHoldClock(t *testing.T) {
+	r := New()
+	r.SetClock(fakeClock(time.Second))
+	c := r.Counter("a")
+	stamp := func() time.Time {
+		s, _ := r.Samples("a")
+		return s[0].Time
+	}
+	c.Inc()
+	t0 := stamp()
+	r.HoldClock()
+	c.Inc()
+	t1 := stamp()
+	if !t1.After(t0) {
+		t.Fatalf("held reading %v not after %v", t1, t0)
+	}
+	r.HoldClock() // a second, overlapping hold reads the clock again
+	c.Inc()
+	t2 := stamp()
+	r.ReleaseClock()
+	c.Inc()
+	c.Inc()
+	if got := stamp(); !got.Equal(t2) || !t2.After(t1) {
+		t.Fatalf("under the second hold: %v, %v, want %v after %v", got, t2, t2, t1)
+	}
+	r.ReleaseClock()
+	c.Inc()
+	if got := stamp(); !got.After(t2) {
+		t.Fatalf("after release: %v not after %v", got, t2)
+	}
+	if v := c.Value(); v != 6 {
+		t.Errorf("value %d, want 6", v)
+	}
+}

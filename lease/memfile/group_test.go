@@ -135,3 +135,42 @@ func TestGroupCommitNoFile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWatchView4: view watchers see every change, like Watch4 watchers,
+// with the stored leases rather than copies.
+func TestWatchView4(t *testing.T) {
+	s := open4(t, Config{})
+	var views, copies []lease.Change4
+	cancel := s.WatchView4(func(c lease.Change4) { views = append(views, c) })
+	s.Watch4(func(c lease.Change4) { copies = append(copies, c) })
+	l := lease4(1)
+	if err := s.AddLease4(l); err != nil {
+		t.Fatal(err)
+	}
+	l.ValidLifetime = 7200
+	if err := s.UpdateLease4(l); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteLease4(l.Addr); err != nil {
+		t.Fatal(err)
+	}
+	if len(views) != 3 || len(copies) != 3 {
+		t.Fatalf("%d view and %d copy notifications, want 3 and 3", len(views), len(copies))
+	}
+	for i, k := range []lease.ChangeKind{lease.Added, lease.Updated, lease.Deleted} {
+		if views[i].Kind != k || copies[i].Kind != k {
+			t.Errorf("change %d: kinds %v and %v, want %v", i, views[i].Kind, copies[i].Kind, k)
+		}
+	}
+	if views[1].New.ValidLifetime != 7200 || views[1].Old.ValidLifetime != 3600 {
+		t.Errorf("update seen as %d -> %d", views[1].Old.ValidLifetime, views[1].New.ValidLifetime)
+	}
+	if views[1].New == copies[1].New {
+		t.Error("Watch4 watcher got the same lease object as the view watcher")
+	}
+	cancel()
+	s.AddLease4(lease4(2))
+	if len(views) != 3 {
+		t.Error("cancelled view watcher still called")
+	}
+}

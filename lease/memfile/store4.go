@@ -15,10 +15,13 @@ import (
 type Store4 struct {
 	c  core[lease.Lease4]
 	wt watchers[lease.Change4]
+	// views are the WatchView4 watchers, called without copies.
+	views watchers[lease.Change4]
 }
 
 var _ lease.Store4 = (*Store4)(nil)
 var _ lease.WriteGrouper = (*Store4)(nil)
+var _ lease.ViewWatcher4 = (*Store4)(nil)
 
 // HoldWrites starts collecting lease-file rows (see lease.WriteGrouper).
 func (s *Store4) HoldWrites() { s.c.HoldWrites() }
@@ -97,6 +100,9 @@ func (s *Store4) StartLFC() (<-chan error, error) { return s.c.startLFC() }
 func (s *Store4) Len() int { return s.c.t.len() }
 
 func (s *Store4) notify(kind lease.ChangeKind, old, nw *lease.Lease4) {
+	if s.views.active() {
+		s.views.notify(lease.Change4{Kind: kind, Old: old, New: nw})
+	}
 	if !s.wt.active() {
 		return
 	}
@@ -225,6 +231,9 @@ func (s *Store4) LeaseStats4(first, last uint32) ([]lease.StatRow, error) {
 }
 
 func (s *Store4) Watch4(fn func(lease.Change4)) (cancel func()) { return s.wt.add(fn) }
+
+// WatchView4 is Watch4 without copies (lease.ViewWatcher4).
+func (s *Store4) WatchView4(fn func(lease.Change4)) (cancel func()) { return s.views.add(fn) }
 
 // WriteFile writes every lease to path as a complete lease file
 // (lease4-write). When path is the live lease file, the old file is kept
