@@ -102,8 +102,8 @@ func TestGroupCommitWriteError(t *testing.T) {
 		t.Fatal(err)
 	}
 	lf.mu.Lock()
-	good := lf.f
-	lf.f = ro
+	good, goodFD := lf.f, lf.fd
+	lf.f, lf.fd = ro, int(ro.Fd())
 	lf.mu.Unlock()
 	if err := s.ReleaseWrites(); err == nil {
 		t.Fatal("first release: no error from a failed write")
@@ -112,7 +112,7 @@ func TestGroupCommitWriteError(t *testing.T) {
 		t.Fatal("second holder: no error although its rows were in the failed write")
 	}
 	lf.mu.Lock()
-	lf.f = good
+	lf.f, lf.fd = good, goodFD
 	lf.mu.Unlock()
 	ro.Close()
 	s.HoldWrites()
