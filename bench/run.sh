@@ -1,12 +1,13 @@
 #!/bin/bash
-# bench/run.sh — side-by-side DHCPv4 benchmark of Nestor and Kea 2.2 with
-# perfdhcp (issue 9). See bench/README.md for the method.
+# bench/run.sh — side-by-side DHCPv4 and DHCPv6 benchmark of Nestor and Kea
+# 2.2 with perfdhcp (issue 9). See bench/README.md for the method.
 #
 #   [ns nbench-srv] nb-srv 198.51.100.1/24   server, pinned to core 1
 #          | veth pair (nothing else attached)
 #   [ns nbench-cli] nb-cli 198.51.100.2/24   perfdhcp (a relay), pinned to core 0
 #
-# Usage: sudo bench/run.sh [scenario...]     (default: dora renew reuse preload)
+# Usage: sudo bench/run.sh [scenario...]
+#   (default: dora renew reuse preload hook classes v6na v6pd)
 # Environment:
 #   NESTOR_BIN   a built nestor binary (default: built from this checkout)
 #   STEP_SECS    seconds per search step (default 3; preload uses 2)
@@ -25,7 +26,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 
 if [ "$(id -u)" != 0 ]; then echo "bench/run.sh: needs root (network namespaces); skipping"; exit 0; fi
-for t in kea-dhcp4 perfdhcp taskset ip ss; do
+for t in kea-dhcp4 kea-dhcp6 perfdhcp taskset ip ss; do
     command -v "$t" >/dev/null || { echo "bench/run.sh: $t not installed; skipping"; exit 0; }
 done
 [ "$(nproc)" -ge 2 ] || { echo "bench/run.sh: needs 2 cores for pinning; skipping"; exit 0; }
@@ -40,7 +41,8 @@ MAX_RATE=${MAX_RATE:-32000}
 KEA_MODES=${KEA_MODES:-"st mt"}
 PRELOAD_N=${PRELOAD_N:-100000}
 LOSS_MAX=2.5 # percent of exchanges that may fail
-SCENARIOS=${*:-"dora renew reuse preload"}
+SCENARIOS=${*:-"dora renew reuse preload hook classes v6na v6pd"}
+LEASE_CMDS=${LEASE_CMDS:-/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so}
 OUT=${OUT:-$HERE/results/$(date +%Y-%m-%d)}
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -86,24 +88,70 @@ ns_up() {
     for ns in "$NS_SRV" "$NS_CLI"; do
         ip -n "$ns" link set lo up
         ip netns exec "$ns" sysctl -qw net.core.rmem_default=4194304 net.core.wmem_default=4194304 >/dev/null 2>&1
+        # link-local addresses usable at once (DHCPv6 scenarios)
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 >/dev/null 2>&1
     done
     ip -n "$NS_SRV" addr add "$SRV4/24" dev "$IF_SRV"
     ip -n "$NS_CLI" addr add "$CLI4/24" dev "$IF_CLI"
+    ip -n "$NS_SRV" addr add 2001:db8:1::1/64 dev "$IF_SRV" nodad
+    ip -n "$NS_CLI" addr add 2001:db8:1::2/64 dev "$IF_CLI" nodad
     ip -n "$NS_SRV" link set "$IF_SRV" up
     ip -n "$NS_CLI" link set "$IF_CLI" up
 }
 ns_up || { echo "namespace setup failed"; exit 1; }
 
-# write_config MODE LEASEFILE > CONFIG — the same Kea configuration for both
-# servers. MODE st or mt (Kea multi-threading; Nestor ignores it).
+# family SCEN — 6 for the DHCPv6 scenarios, else 4.
+family() { case $1 in v6*) echo 6 ;; *) echo 4 ;; esac; }
+
+# classes_json — the classification-heavy scenario's 20 client classes, each
+# with option data: ten test the MAC's last byte (rarely match, always
+# evaluated), ten match every DISCOVER and REQUEST but one MAC byte value.
+classes_json() {
+    local i t sep=""
+    printf '"client-classes": ['
+    for i in $(seq 0 19); do
+        if [ "$i" -lt 10 ]; then
+            t=$(printf "substring(pkt4.mac,5,1) == 0x%02x and option[55].exists" "$i")
+        else
+            t=$(printf "(pkt4.msgtype == 1 or pkt4.msgtype == 3) and not (substring(pkt4.mac,4,1) == 0x%02x)" "$i")
+        fi
+        printf '%s\n  {"name": "class%02d", "test": "%s", "option-data": [{"name": "domain-name", "data": "class%02d.example.org"}, {"name": "ntp-servers", "data": "198.51.100.%d", "always-send": true}]}' \
+            "$sep" "$i" "$t" "$i" $(( i + 10 ))
+        sep=","
+    done
+    printf '],\n'
+}
+
+# write_config MODE LEASEFILE SCEN > CONFIG — the same Kea configuration for
+# both servers. MODE st or mt (Kea multi-threading; Nestor ignores it).
 write_config() {
-    local mt=false
+    local mt=false extra=""
     [ "$1" = mt ] && mt=true
+    case $3 in
+        hook) extra="\"hooks-libraries\": [{\"library\": \"$LEASE_CMDS\"}]," ;;
+        classes) extra=$(classes_json) ;;
+        v6*)
+            cat <<EOF
+{"Dhcp6": {
+  "interfaces-config": {"interfaces": ["$IF_SRV"]},
+  "lease-database": {"type": "memfile", "persist": true, "name": "$2", "lfc-interval": 0},
+  "multi-threading": {"enable-multi-threading": $mt, "thread-pool-size": 2, "packet-queue-size": 64},
+  "preferred-lifetime": 3000, "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
+  "subnet6": [{"id": 1, "subnet": "2001:db8:1::/48", "interface": "$IF_SRV",
+    "pools": [{"pool": "2001:db8:1:1::/64"}],
+    "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 33, "delegated-len": 56}],
+    "option-data": [{"name": "dns-servers", "data": "2001:db8:1::1"}]}],
+  "loggers": [{"name": "kea-dhcp6", "output_options": [{"output": "stdout"}], "severity": "WARN"}]
+}}
+EOF
+            return ;;
+    esac
     cat <<EOF
 {"Dhcp4": {
   "interfaces-config": {"interfaces": ["$IF_SRV"], "dhcp-socket-type": "udp"},
   "lease-database": {"type": "memfile", "persist": true, "name": "$2", "lfc-interval": 0},
   "multi-threading": {"enable-multi-threading": $mt, "thread-pool-size": 2, "packet-queue-size": 64},
+  $extra
   "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
   "subnet4": [{"id": 1, "subnet": "198.18.0.0/15",
     "pools": [{"pool": "198.18.0.1 - 198.19.255.254"}],
@@ -129,26 +177,28 @@ make_preload() {
 }
 
 # start_server SERVER MODE SCEN — fresh lease file (a copy of the preload file
-# for "preload"), server pinned to SRV_CORE; sets SPID; waits until port 67 is
-# bound (at most 60 s).
+# for "preload"), server pinned to SRV_CORE; sets SPID; waits until port 67
+# (547 for DHCPv6) is bound (at most 60 s).
 start_server() {
-    local srv=$1 mode=$2 scen=$3
-    rm -f "$TMP"/leases4.csv* "$TMP"/*.pid
+    local srv=$1 mode=$2 scen=$3 fam port=67
+    fam=$(family "$scen")
+    [ "$fam" = 6 ] && port=547
+    rm -f "$TMP"/leases*.csv* "$TMP"/*.pid
     if [ "$scen" = preload ]; then cp "$TMP/preload.csv" "$TMP/leases4.csv"; fi
-    write_config "$mode" "$TMP/leases4.csv" > "$TMP/dhcp4.json"
+    write_config "$mode" "$TMP/leases$fam.csv" "$scen" > "$TMP/dhcp.json"
     case $srv in
-        kea) ip netns exec "$NS_SRV" taskset -c $SRV_CORE kea-dhcp4 -c "$TMP/dhcp4.json" >"$TMP/server.log" 2>&1 & ;;
-        nestor) ip netns exec "$NS_SRV" taskset -c $SRV_CORE "$NESTOR_BIN" dhcp4 -c "$TMP/dhcp4.json" >"$TMP/server.log" 2>&1 & ;;
+        kea) ip netns exec "$NS_SRV" taskset -c $SRV_CORE "kea-dhcp$fam" -c "$TMP/dhcp.json" >"$TMP/server.log" 2>&1 & ;;
+        nestor) ip netns exec "$NS_SRV" taskset -c $SRV_CORE "$NESTOR_BIN" "dhcp$fam" -c "$TMP/dhcp.json" >"$TMP/server.log" 2>&1 & ;;
     esac
     SPID=$!
     local i
     for i in $(seq 600); do
         kill -0 "$SPID" 2>/dev/null || { echo "server $srv exited at start:"; cat "$TMP/server.log"; SPID=""; return 1; }
         # bound: let start-up work finish before the CPU counters are read
-        ip netns exec "$NS_SRV" ss -Hulnp "sport = :67" 2>/dev/null | grep -q "pid=$SPID," && { sleep 0.5; return 0; }
+        ip netns exec "$NS_SRV" ss -Hulnp "sport = :$port" 2>/dev/null | grep -q "pid=$SPID," && { sleep 0.5; return 0; }
         sleep 0.1
     done
-    echo "server $srv did not bind port 67 in 60 s"; stop_server; return 1
+    echo "server $srv did not bind port $port in 60 s"; stop_server; return 1
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -158,9 +208,9 @@ vm_hwm() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 #   do_avg do_max ra_avg ra_max ren_avg ren_max (ms)
 parse() {
     awk '
-    /^\*\*\*Statistics for: DISCOVER-OFFER/ {s = "do"}
+    /^\*\*\*Statistics for: (DISCOVER-OFFER|SOLICIT-ADVERTISE)/ {s = "do"}
     /^\*\*\*Statistics for: REQUEST-ACK \(renewal\)/ {s = "ren"; next}
-    /^\*\*\*Statistics for: REQUEST-ACK/ {s = "ra"}
+    /^\*\*\*Statistics for: (REQUEST-ACK|REQUEST-REPLY)/ {s = "ra"}
     /^sent packets:/ {v[s, "sent"] = $3}
     /^received packets:/ {v[s, "recv"] = $3}
     /^avg delay:/ {v[s, "avg"] = $3}
@@ -177,10 +227,14 @@ parse() {
 # RATE exchanges/s.
 perf_args() {
     case $1 in
-        dora | preload) echo "-R 1000000 -r $2" ;;
-        reuse) echo "-R 1000 -r $2" ;;
+        dora | preload | hook | classes) echo "-4 -R 1000000 -r $2" ;;
+        reuse) echo "-4 -R 1000 -r $2" ;;
         # half new DORA exchanges, half renewals of leases obtained in the run
-        renew) local h=$(( $2 / 2 )); echo "-R 1000000 -r $h -f $h" ;;
+        renew) local h=$(( $2 / 2 )); echo "-4 -R 1000000 -r $h -f $h" ;;
+        # SOLICIT-ADVERTISE-REQUEST-REPLY, new clients every exchange (DUIDs
+        # from 1,000,000 clients), IA_NA or IA_PD, on the link (ff02::1:2)
+        v6na) echo "-6 -R 1000000 -r $2" ;;
+        v6pd) echo "-6 -R 1000000 -e prefix-only -r $2" ;;
     esac
 }
 
@@ -201,7 +255,7 @@ run_once() {
     local TIMEFORMAT='%U %S'
     # shellcheck disable=SC2046
     { time timeout $(( secs + 20 )) ip netns exec "$NS_CLI" taskset -c $CLI_CORE \
-        perfdhcp -4 -l "$IF_CLI" -p "$secs" -W 200000 $(perf_args "$scen" "$rate") "$SRV4" >"$raw" 2>&1 ; } 2>"$TMP/gentime"
+        perfdhcp -l "$IF_CLI" -p "$secs" -W 200000 $(perf_args "$scen" "$rate") $([ "$(family "$scen")" = 4 ] && echo "$SRV4") >"$raw" 2>&1 ; } 2>"$TMP/gentime"
     R_GEN=$(awk '{printf "%.2f", $1 + $2}' "$TMP/gentime")
     c1=$(cpu_ticks "$SPID")
     R_HWM=$(vm_hwm "$SPID")
@@ -255,7 +309,7 @@ search() {
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "host: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(uname -r)"
-    echo "kea-dhcp4: $(kea-dhcp4 -v 2>&1)   perfdhcp: $(perfdhcp -v 2>&1 | awk '{print $2}')"
+    echo "kea-dhcp4: $(kea-dhcp4 -v 2>&1)   kea-dhcp6: $(kea-dhcp6 -v 2>&1)   perfdhcp: $(perfdhcp -v 2>&1 | awk '{print $2}')"
     echo "nestor: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null) ($NESTOR_BIN)"
     echo "pinning: server on core $SRV_CORE, perfdhcp on core $CLI_CORE (taskset)"
     echo "step: ${STEP_SECS}s (preload 2s), fixed-rate run ${CPU_SECS}s, loss limit ${LOSS_MAX}%"
@@ -323,7 +377,7 @@ done
 
 # table
 {
-    echo "Nestor vs Kea 2.2, DHCPv4, perfdhcp as a relay; server pinned to core $SRV_CORE, perfdhcp to core $CLI_CORE."
+    echo "Nestor vs Kea 2.2, perfdhcp (DHCPv4 as a relay, DHCPv6 on the link); server pinned to core $SRV_CORE, perfdhcp to core $CLI_CORE."
     echo "max rate: highest offered exchanges/s with <= ${LOSS_MAX}% failed exchanges (* = the next step failed because perfdhcp"
     echo "could not send at the offered rate, i.e. the generator, not the server, was the limit)."
     echo "latency, CPU and RSS are measured at the fixed offered rate shown (half the lower of the two maxima), same for both servers."

@@ -208,6 +208,7 @@ func (s *Server) stopPackets() {
 	if s.sockets != nil {
 		s.sockets.Close()
 		s.sockets = nil
+		s.sendSet.Store(nil)
 	}
 	if s.disp != nil {
 		s.disp.Close()
@@ -222,7 +223,9 @@ func (s *Server) startPackets(cfg *config.Dhcp6) error {
 	mt := cfg.MultiThreading
 	q := cfg.DHCPQueueControl
 	dc := netio.KeaDispatch(mt.Enable, mt.ThreadPoolSize, mt.PacketQueueSize, q.EnableQueue, q.Capacity)
-	s.disp = netio.NewDispatcher(dc, nil, s.handle)
+	s.grouper, _ = s.store.(lease.WriteGrouper)
+	dc.BatchStart, dc.BatchEnd = s.batchStart, s.batchEnd
+	s.disp = netio.NewDispatcher(dc, nil, s.handleBatched)
 	if s.opts.NoSockets {
 		return nil
 	}
@@ -250,6 +253,7 @@ func (s *Server) startPackets(cfg *config.Dhcp6) error {
 	s.sockets = set
 	if s.opts.Sender == nil {
 		s.sender = set.Send
+		s.sendSet.Store(set)
 	}
 	return nil
 }

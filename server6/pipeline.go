@@ -476,6 +476,13 @@ func (w *worker) sendBuilt() {
 			return
 		}
 	}
+	if w.deferSend {
+		// Sent and counted at the end of the batch (batchEnd).
+		if err := s.queueReply(w, r); err != nil {
+			s.log.Error(keamsg.DHCP6_PACKET_SEND_FAIL, q.TransactionID, err)
+		}
+		return
+	}
 	if err := w.transmit(r); err != nil {
 		s.log.Error(keamsg.DHCP6_PACKET_SEND_FAIL, q.TransactionID, err)
 		return

@@ -82,6 +82,11 @@ type Server struct {
 	disp     *netio.Dispatcher
 	detector netio.Detector
 	sender   func(*netio.Packet) error
+	// Batched replies (batch.go).
+	outbox  outbox
+	outPool *netio.Pool
+	grouper lease.WriteGrouper
+	sendSet atomic.Pointer[netio.Set]
 
 	workers sync.Pool
 
@@ -120,6 +125,7 @@ func New(o Options) *Server {
 	s.registerCommands()
 	s.workers.New = func() any { return newWorker(s) }
 	s.sender = o.Sender
+	s.outPool = netio.NewPool()
 	return s
 }
 

@@ -75,6 +75,21 @@ func duid(b byte) []byte { return []byte{0, 3, 0, 1, 0, 0, 0, 0, 0, b} }
 
 func (h *harness) query(t dhcp6.MessageType, c client) *dhcp6.Packet {
 	h.t.Helper()
+	h.replies = nil
+	h.s.Handle(h.packet(t, c))
+	if len(h.replies) == 0 {
+		return nil
+	}
+	var p dhcp6.Packet
+	if err := p.Decode(h.replies[0].Data); err != nil {
+		h.t.Fatalf("reply does not decode: %v", err)
+	}
+	return &p
+}
+
+// packet builds the query as received from the socket.
+func (h *harness) packet(t dhcp6.MessageType, c client) *netio.Packet {
+	h.t.Helper()
 	var b dhcp6.Builder
 	b.Reset(nil)
 	if c.relay != nil {
@@ -128,17 +143,8 @@ func (h *harness) query(t dhcp6.MessageType, c client) *dhcp6.Packet {
 	if c.relay != nil {
 		src, dst = netip.MustParseAddr("2001:db8:2::1"), netip.MustParseAddr("2001:db8:1::1")
 	}
-	h.replies = nil
-	h.s.Handle(&netio.Packet{Data: raw, IfName: "lo", IfIndex: 2,
-		Src: netip.AddrPortFrom(src, 546), Dst: netip.AddrPortFrom(dst, 547)})
-	if len(h.replies) == 0 {
-		return nil
-	}
-	var p dhcp6.Packet
-	if err := p.Decode(h.replies[0].Data); err != nil {
-		h.t.Fatalf("reply does not decode: %v", err)
-	}
-	return &p
+	return &netio.Packet{Data: raw, IfName: "lo", IfIndex: 2,
+		Src: netip.AddrPortFrom(src, 546), Dst: netip.AddrPortFrom(dst, 547)}
 }
 
 // iaResult is what one IA of a reply holds.

@@ -42,6 +42,9 @@ type worker struct {
 	// leases and deleted are leases6_committed's collections.
 	leases, deleted Lease6Collection
 	replyType       dhcp6.MessageType
+	// deferSend queues the reply for the end of the dispatcher's batch
+	// (batch.go) instead of sending it at once.
+	deferSend bool
 	// The Client FQDN reply being prepared (fqdn.go).
 	fqdnSent  bool
 	fqdnFlags byte
