@@ -15,6 +15,19 @@ func BenchmarkCounterInc(b *testing.B) {
 	}
 }
 
+// BenchmarkCounterIncHeldClock: as the servers update statistics while a
+// packet batch is processed (one clock reading per batch, HoldClock).
+func BenchmarkCounterIncHeldClock(b *testing.B) {
+	r := New()
+	c := r.Counter("pkt4-received")
+	r.HoldClock()
+	defer r.ReleaseClock()
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Inc()
+	}
+}
+
 // BenchmarkCounterIncParallel: every goroutine on the same statistic (the
 // worst case: pkt4-received under multi-threading).
 func BenchmarkCounterIncParallel(b *testing.B) {
