@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nestordhcp/nestor/dhcp4"
+	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/netio"
 )
 
@@ -97,5 +99,80 @@ func TestBatchedReplies(t *testing.T) {
 	}
 	if v := sent.Value(); v != 6 {
 		t.Errorf("pkt4-sent %d, want 6", v)
+	}
+}
+
+// parkLib parks every query at leases4_committed.
+type parkLib struct{}
+
+func (parkLib) Load(h *hooks.LibraryHandle) error {
+	return h.RegisterCallout("leases4_committed", func(h *hooks.CalloutHandle) error {
+		h.SetStatus(hooks.Park)
+		return nil
+	})
+}
+
+func (parkLib) Unload() error { return nil }
+
+func init() {
+	hooks.RegisterLibrary("libtest_batch_park.so", func() hooks.Library { return parkLib{} })
+}
+
+// TestBatchedParkedReply: a query parked at leases4_committed and resumed
+// while its batch is still open is answered at once, and its lease row
+// (held by the batch) is written before that reply.
+func TestBatchedParkedReply(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"valid-lifetime": 4000,`, `"valid-lifetime": 4000,
+  "hooks-libraries": [{"library": "/opt/test/libtest_batch_park.so"}],`, 1)
+	ts := newTestServer(t, cfg)
+	off, _ := ts.exchange(t, query(dhcp4.DHCPDISCOVER, 5), relay)
+	if off == nil {
+		t.Fatal("no OFFER")
+	}
+	leaseFile := filepath.Join(ts.dir, "leases4.csv")
+	rows := func() int {
+		b, err := os.ReadFile(leaseFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(string(b), "\n") - 1
+	}
+	before := rows()
+	sent := make(chan int, 1)
+	ts.sender = func(p *netio.Packet) error {
+		sent <- rows()
+		return nil
+	}
+	b, err := query(dhcp4.DHCPREQUEST, 5, dhcp4.Option{Code: 50, Data: off.YIAddr[:]},
+		dhcp4.Option{Code: 54, Data: ip("198.51.100.1")}).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	np := netio.NewPacket()
+	np.SetPayload(copy(np.Payload(), b))
+	np.Src, np.Dst = relay, netip.MustParseAddrPort("198.51.100.1:67")
+	np.IfName, np.IfIndex = "eth0", 2
+	ts.batchStart()
+	// handleBatched, keeping the worker (the parked object) at hand.
+	w := ts.getWorker()
+	w.deferSend = true
+	if !w.process(np) {
+		t.Fatal("query not parked")
+	}
+	if rows() != before {
+		t.Fatal("row written before the end of the batch")
+	}
+	go ts.hooks.Unpark(hooks.Leases4Committed, w)
+	select {
+	case n := <-sent:
+		if n != before+1 {
+			t.Errorf("ACK sent with %d rows in the lease file, want %d", n, before+1)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reply after the query was resumed")
+	}
+	ts.batchEnd()
+	if n := rows(); n != before+1 {
+		t.Errorf("%d rows after the batch, want %d", n, before+1)
 	}
 }

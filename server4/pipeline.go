@@ -180,10 +180,20 @@ func (w *worker) commit(mt dhcp4.MessageType) (parked bool) {
 // unparked resumes a parked query: the reply is sent unless the
 // lease4_offer callouts found the address in use.
 func (s *Server) unparked(w *worker, point hooks.Point) {
-	w.deferSend = false // the batch that parked the query has ended
+	w.deferSend = false // sent at once: the parking batch may have ended
 	h := w.q.CalloutHandle(s.hooks)
 	drop := point == hooks.Lease4Offer && w.offerAddressInUse(h)
 	h.ScopedState().Close()
+	// The query's lease row may still be held by the batch that parked it
+	// (a callout can resume the query before that batch ends): write the
+	// held rows first, so that the lease is in the file before the reply.
+	if g := s.grouper; g != nil && !drop {
+		g.HoldWrites()
+		if err := g.ReleaseWrites(); err != nil {
+			s.log.Error(keamsg.DHCP4_PACKET_SEND_FAIL, w.label(), err)
+			drop = true
+		}
+	}
 	if !drop {
 		w.send()
 	}
