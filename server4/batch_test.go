@@ -162,7 +162,7 @@ func TestBatchedParkedReply(t *testing.T) {
 	if rows() != before {
 		t.Fatal("row written before the end of the batch")
 	}
-	go ts.hooks.Unpark(hooks.Leases4Committed, w)
+	go ts.hooks.Unpark(hooks.Leases4Committed, &w.q)
 	select {
 	case n := <-sent:
 		if n != before+1 {

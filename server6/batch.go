@@ -39,10 +39,26 @@ type outReply struct {
 func (s *Server) handleBatched(np *netio.Packet) {
 	w := s.workers.Get().(*worker)
 	w.deferSend = true
-	w.process(np)
-	w.deferSend = false
-	w.q.ResetCalloutHandle()
-	s.workers.Put(w)
+	if !w.process(np) {
+		w.deferSend = false
+		s.putWorker(w)
+	}
+}
+
+// flushHeld writes the lease rows held by the batches in progress (a
+// query resumed from its parking lot before its batch ended); false when
+// the write failed.
+func (s *Server) flushHeld(xid uint32) bool {
+	g := s.grouper
+	if g == nil {
+		return true
+	}
+	g.HoldWrites()
+	if err := g.ReleaseWrites(); err != nil {
+		s.log.Error(keamsg.DHCP6_PACKET_SEND_FAIL, xid, err)
+		return false
+	}
+	return true
 }
 
 // batchStart holds the lease store's writes and the statistics clock.

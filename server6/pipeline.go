@@ -152,7 +152,12 @@ func (w *worker) committed() (parked bool) {
 // unparked resumes a query parked at leases6_committed: the reply is sent.
 func (s *Server) unparked(w *worker) {
 	w.q.CalloutHandle(s.hooks).ScopedState().Close()
-	w.sendBuilt()
+	// Sent at once: the batch that parked the query may have ended. Its
+	// lease rows may still be held by that batch: write them first.
+	w.deferSend = false
+	if s.flushHeld(w.q.TransactionID) {
+		w.sendBuilt()
+	}
 	s.putWorker(w)
 }
 
