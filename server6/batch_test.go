@@ -1,13 +1,18 @@
 package server6
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nestordhcp/nestor/dhcp6"
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/internal/hookstest"
 	"github.com/nestordhcp/nestor/netio"
+	"github.com/nestordhcp/nestor/pkt"
 )
 
 // TestBatchedReplies drives the dispatcher's batch path: replies wait
@@ -64,5 +69,58 @@ func TestBatchedReplies(t *testing.T) {
 	}
 	if v := h.stat("pkt6-sent"); v != 3 {
 		t.Errorf("pkt6-sent %d, want 3", v)
+	}
+}
+
+// TestBatchedParkedReply: a query parked at leases6_committed and resumed
+// before its batch ends is answered at once, after the batch's held lease
+// rows are written.
+func TestBatchedParkedReply(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "leases6.csv")
+	rec := hookstest.New()
+	t.Cleanup(rec.Close)
+	text := strings.Replace(testConfig, `"lease-database": {"type": "memfile", "persist": false}`,
+		`"hooks-libraries": [`+rec.Entry()+`],
+  "lease-database": {"type": "memfile", "persist": true, "name": "`+file+`"}`, 1)
+	h := newHarnessWith(t, text)
+	rows := func() int {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(string(b), "\n") - 1
+	}
+	sent := make(chan int, 1)
+	h.s.sender = func(p *netio.Packet) error {
+		sent <- rows()
+		return nil
+	}
+	rec.On("leases6_committed", func(ch *hooks.CalloutHandle) error {
+		lot, ok := ch.ParkingLot()
+		if !ok {
+			return errors.New("no parking lot")
+		}
+		q := hooks.MustGet[*pkt.Pkt6](ch, "query6")
+		if _, err := lot.Reference(q); err != nil {
+			return err
+		}
+		ch.SetStatus(hooks.Park)
+		go lot.Unpark(q) // resumed while the batch is still open
+		return nil
+	})
+	before := rows()
+	h.s.batchStart()
+	h.s.handleBatched(h.packet(dhcp6.MsgSolicit, client{duid: duid(1), rapid: true, na: []uint32{1}}))
+	select {
+	case n := <-sent:
+		if n != before+1 {
+			t.Errorf("REPLY sent with %d rows in the lease file, want %d", n, before+1)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reply after the query was resumed")
+	}
+	h.s.batchEnd()
+	if n := rows(); n != before+1 {
+		t.Errorf("%d rows after the batch, want %d", n, before+1)
 	}
 }
