@@ -72,12 +72,15 @@ func TestDispatcherBatchHooks(t *testing.T) {
 			for i := 0; i < total; i++ {
 				c.queue = append(c.queue, fmt.Sprintf("p%d", i))
 			}
-			go func() {
-				for d.Stats().Received < uint64(total) {
-					time.Sleep(time.Millisecond)
-				}
-				close(queued)
-			}()
+			if !inline {
+				go func() {
+					// Every packet but p0 (being handled) is in the queue.
+					for d.Stats().Queued < total-1 {
+						time.Sleep(time.Millisecond)
+					}
+					close(queued)
+				}()
+			}
 			served := make(chan error)
 			go func() { served <- d.Serve(c) }()
 			select {

@@ -95,22 +95,27 @@ func TestBatchedParkedReply(t *testing.T) {
 		sent <- rows()
 		return nil
 	}
+	var lot hooks.ParkingLotHandle
+	var parked *pkt.Pkt6
 	rec.On("leases6_committed", func(ch *hooks.CalloutHandle) error {
-		lot, ok := ch.ParkingLot()
-		if !ok {
+		var ok bool
+		if lot, ok = ch.ParkingLot(); !ok {
 			return errors.New("no parking lot")
 		}
-		q := hooks.MustGet[*pkt.Pkt6](ch, "query6")
-		if _, err := lot.Reference(q); err != nil {
+		parked = hooks.MustGet[*pkt.Pkt6](ch, "query6")
+		if _, err := lot.Reference(parked); err != nil {
 			return err
 		}
 		ch.SetStatus(hooks.Park)
-		go lot.Unpark(q) // resumed while the batch is still open
 		return nil
 	})
 	before := rows()
 	h.s.batchStart()
 	h.s.handleBatched(h.packet(dhcp6.MsgSolicit, client{duid: duid(1), rapid: true, na: []uint32{1}}))
+	if parked == nil {
+		t.Fatal("query not parked")
+	}
+	go lot.Unpark(parked) // resumed while the batch is still open
 	select {
 	case n := <-sent:
 		if n != before+1 {
