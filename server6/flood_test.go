@@ -4,6 +4,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +55,7 @@ func TestE2EMalformedFlood(t *testing.T) {
 	e.p.AddClientAddrs()
 	d := &diffServer6{name: "nestor", p: e.p, conn: relayConn6(t, e.p)}
 	before := d.statValue(t, "pkt6-parse-failed")
+	kernelBefore := udp6RcvbufErrors(t, e.p.Server)
 	dir := e.p.Dir
 	lf, pf := filepath.Join(dir, "dhclient6.leases"), filepath.Join(dir, "dhclient6.pid")
 	if err := os.WriteFile(lf, []byte(`default-duid "\000\003\000\001\002\000\000\000\000\043";`+"\n"), 0o644); err != nil {
@@ -102,10 +105,36 @@ func TestE2EMalformedFlood(t *testing.T) {
 	for d.statValue(t, "pkt6-parse-failed")-before < float64(sent) && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
-	if got := d.statValue(t, "pkt6-parse-failed") - before; got != float64(sent) {
-		t.Errorf("pkt6-parse-failed went up by %v, want %d", got, sent)
+	// A loaded machine can make the kernel drop some of the flood at the
+	// socket's receive buffer, before the server sees it: those are
+	// counted by the server namespace's Udp6RcvbufErrors, not by Nestor.
+	got := d.statValue(t, "pkt6-parse-failed") - before
+	lost := udp6RcvbufErrors(t, e.p.Server) - kernelBefore
+	if got+float64(lost) != float64(sent) || got == 0 {
+		t.Errorf("pkt6-parse-failed went up by %v and the kernel dropped %d at the receive buffer, want %d in all", got, lost, sent)
+	} else if lost > 0 {
+		t.Logf("the kernel dropped %d of the flood at the receive buffer (machine load)", lost)
 	}
 	if v := d.statValue(t, "pkt6-reply-sent"); v < 1 {
 		t.Errorf("pkt6-reply-sent %v", v)
 	}
+}
+
+// udp6RcvbufErrors reads the Udp6RcvbufErrors counter of the namespace ns
+// (datagrams the kernel dropped because a socket's receive buffer was
+// full).
+func udp6RcvbufErrors(t *testing.T, ns *testnet.NS) int64 {
+	t.Helper()
+	for _, line := range strings.Split(ns.Run("cat", "/proc/net/snmp6"), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && f[0] == "Udp6RcvbufErrors" {
+			n, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				t.Fatalf("Udp6RcvbufErrors: %v", err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no Udp6RcvbufErrors in /proc/net/snmp6")
+	return 0
 }
