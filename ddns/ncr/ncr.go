@@ -1,0 +1,174 @@
+// Package ncr is the NameChangeRequest (NCR) a DHCP server sends to
+// kea-dhcp-ddns (D2): the model, its JSON wire format as Kea sends it over
+// UDP (ncr-protocol "UDP", ncr-format "JSON"), the DHCID of RFC 4701 and a
+// sender with Kea's queue semantics.
+package ncr
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ChangeType is Kea's NameChangeType.
+type ChangeType int
+
+// The change types, with Kea's numeric values on the wire.
+const (
+	Add    ChangeType = 0 // CHG_ADD
+	Remove ChangeType = 1 // CHG_REMOVE
+)
+
+func (c ChangeType) String() string {
+	if c == Remove {
+		return "CHG_REMOVE"
+	}
+	return "CHG_ADD"
+}
+
+// Request is one NameChangeRequest.
+type Request struct {
+	Type    ChangeType
+	Forward bool
+	Reverse bool
+	// FQDN is the fully qualified name, lower-case, with a trailing dot.
+	FQDN string
+	// IPAddress is the lease's address in text form.
+	IPAddress string
+	// DHCID is the RFC 4701 DHCID RDATA (see DHCID4HW, DHCID4ClientID,
+	// DHCID6).
+	DHCID []byte
+	// LeaseExpiresOn is cltt + valid lifetime, seconds since the epoch.
+	LeaseExpiresOn int64
+	// LeaseLength is the lease's valid lifetime in seconds.
+	LeaseLength uint32
+	// UseConflictResolution is ddns-use-conflict-resolution (Kea 2.2).
+	UseConflictResolution bool
+}
+
+// wire is the JSON object Kea 2.2's NameChangeRequest::toJSON writes, in
+// its key order.
+type wire struct {
+	ChangeType            int    `json:"change-type"`
+	ForwardChange         bool   `json:"forward-change"`
+	ReverseChange         bool   `json:"reverse-change"`
+	FQDN                  string `json:"fqdn"`
+	IPAddress             string `json:"ip-address"`
+	DHCID                 string `json:"dhcid"`
+	LeaseExpiresOn        string `json:"lease-expires-on"`
+	LeaseLength           uint32 `json:"lease-length"`
+	UseConflictResolution bool   `json:"use-conflict-resolution"`
+}
+
+// expiresLayout is Kea's lease-expires-on format (UTC).
+const expiresLayout = "20060102150405"
+
+// JSON is the request's JSON text, as Kea 2.2 writes it (the DHCID in
+// upper-case hex, lease-expires-on as YYYYMMDDHHMMSS in UTC).
+func (r *Request) JSON() []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(wire{
+		ChangeType:            int(r.Type),
+		ForwardChange:         r.Forward,
+		ReverseChange:         r.Reverse,
+		FQDN:                  r.FQDN,
+		IPAddress:             r.IPAddress,
+		DHCID:                 strings.ToUpper(hex.EncodeToString(r.DHCID)),
+		LeaseExpiresOn:        time.Unix(r.LeaseExpiresOn, 0).UTC().Format(expiresLayout),
+		LeaseLength:           r.LeaseLength,
+		UseConflictResolution: r.UseConflictResolution,
+	})
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// Marshal is the request as one UDP datagram: a 2-byte length in network
+// order, then the JSON text.
+func (r *Request) Marshal() []byte {
+	j := r.JSON()
+	out := make([]byte, 2, 2+len(j))
+	binary.BigEndian.PutUint16(out, uint16(len(j)))
+	return append(out, j...)
+}
+
+// String is a one-line summary for logs.
+func (r *Request) String() string { return string(r.JSON()) }
+
+// Parse reads a datagram written by Marshal (Kea's fromFormat for JSON).
+func Parse(b []byte) (*Request, error) {
+	if len(b) < 2 {
+		return nil, errors.New("NCR datagram too short")
+	}
+	n := int(binary.BigEndian.Uint16(b))
+	if n != len(b)-2 {
+		return nil, fmt.Errorf("NCR length %d does not match the %d bytes received", n, len(b)-2)
+	}
+	var w wire
+	if err := json.Unmarshal(b[2:], &w); err != nil {
+		return nil, err
+	}
+	if w.ChangeType != int(Add) && w.ChangeType != int(Remove) {
+		return nil, fmt.Errorf("invalid change-type %d", w.ChangeType)
+	}
+	id, err := hex.DecodeString(w.DHCID)
+	if err != nil {
+		return nil, fmt.Errorf("invalid dhcid: %w", err)
+	}
+	t, err := time.ParseInLocation(expiresLayout, w.LeaseExpiresOn, time.UTC)
+	if err != nil {
+		return nil, fmt.Errorf("invalid lease-expires-on: %w", err)
+	}
+	return &Request{Type: ChangeType(w.ChangeType), Forward: w.ForwardChange, Reverse: w.ReverseChange,
+		FQDN: w.FQDN, IPAddress: w.IPAddress, DHCID: id, LeaseExpiresOn: t.Unix(),
+		LeaseLength: w.LeaseLength, UseConflictResolution: w.UseConflictResolution}, nil
+}
+
+// RFC 4701 identifier types.
+const (
+	idHWAddr   = 0x0000
+	idClientID = 0x0001
+	idDUID     = 0x0002
+	digestSHA  = 1 // SHA-256
+)
+
+// NameWire is a name in DNS wire format, lower-cased and fully qualified,
+// as Kea's writeFqdn(name, downcase) writes it for the DHCID digest.
+func NameWire(name string) []byte {
+	name = strings.TrimSuffix(strings.ToLower(name), ".")
+	var b []byte
+	if name != "" {
+		for _, l := range strings.Split(name, ".") {
+			b = append(b, byte(len(l)))
+			b = append(b, l...)
+		}
+	}
+	return append(b, 0)
+}
+
+func dhcid(idType uint16, id []byte, fqdn string) []byte {
+	h := sha256.New()
+	h.Write(id)
+	h.Write(NameWire(fqdn))
+	out := []byte{byte(idType >> 8), byte(idType), digestSHA}
+	return h.Sum(out)
+}
+
+// DHCID4HW is the DHCID of a DHCPv4 client without a client identifier:
+// identifier type 0, the hardware type octet then the hardware address.
+func DHCID4HW(htype byte, hw []byte, fqdn string) []byte {
+	return dhcid(idHWAddr, append([]byte{htype}, hw...), fqdn)
+}
+
+// DHCID4ClientID is the DHCID of a DHCPv4 client from the client
+// identifier option's content (identifier type 1).
+func DHCID4ClientID(cid []byte, fqdn string) []byte { return dhcid(idClientID, cid, fqdn) }
+
+// DHCID6 is the DHCID of a DHCPv6 client from its DUID (identifier type 2).
+func DHCID6(duid []byte, fqdn string) []byte { return dhcid(idDUID, duid, fqdn) }
