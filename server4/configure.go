@@ -73,6 +73,7 @@ func (s *Server) configure(cfg *config.Dhcp4) error {
 	if s.engine == nil {
 		s.engine = alloc.NewEngine4(cfg, s.store, s.hostSources(snap), s.hooks, s.stats, s.slog)
 		s.reclaimer = alloc.NewReclaimer4(s.engine)
+		s.engine.NameChangeRemove = func(l *lease.Lease4) { _ = s.QueueNCR4(true, l) }
 	} else {
 		s.engine.Reconfigure(cfg, s.hostSources(snap))
 	}
@@ -86,6 +87,9 @@ func (s *Server) configure(cfg *config.Dhcp4) error {
 	}
 	s.stats.SetDefaultLimits(cfg.StatisticDefaultSampleCount.Or(config.DefaultStatSampleCount), time.Duration(cfg.StatisticDefaultSampleAge.V)*time.Second)
 	if err := s.ctl.Apply(cfg.ControlSocket, cfg.ControlSockets); err != nil {
+		return err
+	}
+	if err := s.configureDDNS(cfg); err != nil {
 		return err
 	}
 	if err := s.startPackets(cfg); err != nil {
@@ -276,6 +280,7 @@ func (s *Server) Close() error {
 	defer s.mu.Unlock()
 	s.stopPackets()
 	s.ctl.Close()
+	s.stopDDNS()
 	s.hooks.UnloadLibraries()
 	s.closeHostDBs()
 	if s.engine != nil {

@@ -18,12 +18,13 @@ const (
 	fqdnN = 0x08
 )
 
-// processClientName is Kea's processClientName without DNS updates: the
-// FQDN option when the client sent one, else the Hostname option (or the
-// reserved hostname when the client asked for option 12). The names go
-// into the reply and into the allocation context (the lease's hostname).
-// Updates are off (dhcp-ddns is not implemented), so the reply's FQDN
-// flags say the server does no update.
+// processClientName is Kea's processClientName: the FQDN option when the
+// client sent one, else the Hostname option (or the reserved hostname when
+// the client asked for option 12). The names go into the reply and into
+// the allocation context (the lease's hostname), with the DNS update
+// directions (Kea's D2ClientMgr::adjustFqdnFlags and
+// getUpdateDirections; both on for a Hostname option) when dhcp-ddns
+// updates are enabled for the subnet.
 func (w *worker) processClientName() {
 	if fq, ok := w.q.Get(dhcp4.OptionFQDN); ok {
 		w.processFQDN(fq)
@@ -60,10 +61,18 @@ func (w *worker) processFQDN(fq []byte) {
 			out = qualifyName(name, e.DDNSQualifyingSuffix, true)
 		}
 	}
-	rflags := byte(fqdnN) | flags&fqdnE
-	if flags&fqdnS != 0 {
+	ss, sn := serverFlags(w.updatesEnabled(), flags&fqdnS != 0, flags&fqdnN != 0, e)
+	rflags := flags & fqdnE
+	if ss {
+		rflags |= fqdnS
+	}
+	if sn {
+		rflags |= fqdnN
+	}
+	if ss != (flags&fqdnS != 0) {
 		rflags |= fqdnO
 	}
+	w.actx.FwdDNS, w.actx.RevDNS = ss, !sn
 	w.scratch = append(w.scratch[:0], rflags, fq[1], fq[2])
 	w.scratch = encodeFQDNName(w.scratch, out, flags&fqdnE != 0)
 	w.r.Set(dhcp4.OptionFQDN, w.scratch)
@@ -82,6 +91,8 @@ func (w *worker) processHostname() {
 			h := strings.ToLower(qualifyName(reserved, e.DDNSQualifyingSuffix, false))
 			w.r.Set(dhcp4.OptionHostName, []byte(h))
 			w.actx.Hostname = h
+			w.actx.FwdDNS = w.updatesEnabled()
+			w.actx.RevDNS = w.actx.FwdDNS
 		}
 		return
 	}
@@ -108,17 +119,20 @@ func (w *worker) processHostname() {
 	if out != "." {
 		w.actx.Hostname = out
 	}
+	w.actx.FwdDNS = w.updatesEnabled()
+	w.actx.RevDNS = w.actx.FwdDNS
 }
 
 // postAllocateName generates the name the server was to supply once the
-// address is known (Kea's postAllocateNameUpdate).
+// address is known (Kea's postAllocateNameUpdate); for a REQUEST the
+// lease is written again with it.
 func (w *worker) postAllocateName(l *lease.Lease4) {
 	e := &w.subnet.cfg.Eff
 	if hn, ok := w.r.Get(dhcp4.OptionHostName); ok && string(hn) == "." {
 		g := generatedName(l, e.DDNSGeneratedPrefix, e.DDNSQualifyingSuffix, false)
 		w.r.Set(dhcp4.OptionHostName, []byte(g))
 		w.actx.Hostname = g
-		l.Hostname = g
+		w.storeGeneratedName(l, g)
 		return
 	}
 	if fq, ok := w.r.Get(dhcp4.OptionFQDN); ok && len(fq) >= 3 {
@@ -129,8 +143,24 @@ func (w *worker) postAllocateName(l *lease.Lease4) {
 			w.scratch = encodeFQDNName(w.scratch, g, fq[0]&fqdnE != 0)
 			w.r.Set(dhcp4.OptionFQDN, w.scratch)
 			w.actx.Hostname = g
-			l.Hostname = g
+			w.storeGeneratedName(l, g)
 		}
+	}
+}
+
+// storeGeneratedName names the lease; a lease the REQUEST wrote is
+// updated in the store (the DNS removal at release or expiry needs the
+// name).
+func (w *worker) storeGeneratedName(l *lease.Lease4, g string) {
+	if l.Hostname == g {
+		return
+	}
+	l.Hostname = g
+	if w.actx.FakeAllocation || (!l.FQDNFwd && !l.FQDNRev) {
+		return
+	}
+	if err := w.srv.store.UpdateLease4(l); err != nil {
+		w.srv.slog.Warn("cannot store the generated hostname", "address", l.Addr.String(), "error", err)
 	}
 }
 

@@ -58,6 +58,7 @@ func (w *worker) assignLease() (bool, error) {
 		a.RequestedLifetime = lt
 	}
 	w.processClientName()
+	w.callDdns4Update()
 	l, old, err := w.srv.engine.Allocate4(a)
 	if err != nil {
 		return false, err
@@ -99,6 +100,9 @@ func (w *worker) assignLease() (bool, error) {
 		r.CIAddr = q.CIAddr
 	}
 	w.postAllocateName(l)
+	if !fake {
+		w.createNameChangeRequests(l, old)
+	}
 	if a.ReusableLifetime > 0 {
 		valid = a.ReusableLifetime
 		w.srv.log.Info(keamsg.DHCP4_LEASE_REUSE, w.label(), l.Addr, valid)

@@ -77,6 +77,7 @@ func (w *worker) processRelease() error {
 	}
 	if old != nil {
 		w.deleted = append(w.deleted, old)
+		_ = w.srv.QueueNCR4(true, old)
 	}
 	return nil
 }
@@ -99,6 +100,7 @@ func (w *worker) processDecline() error {
 	// leases4_committed sees the declined lease in leases4 and nothing
 	// in deleted_leases4, as Kea 2.2's declineLease sets only new_lease_.
 	if old != nil {
+		_ = w.srv.QueueNCR4(true, old)
 		if l, err := w.srv.store.Lease4(addr); err == nil {
 			w.leases = append(w.leases, l)
 		}

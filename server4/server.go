@@ -68,6 +68,7 @@ type Server struct {
 	slog      *slog.Logger
 	engine    *alloc.Engine4
 	reclaimer *alloc.Reclaimer4
+	d2        atomic.Pointer[d2Client] // dhcp-ddns (ddns.go)
 	store     lease.Store4
 	mstore    *memfile.Store4
 	dbstore   *sqlcommon.Store4

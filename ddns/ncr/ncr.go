@@ -167,8 +167,19 @@ func DHCID4HW(htype byte, hw []byte, fqdn string) []byte {
 }
 
 // DHCID4ClientID is the DHCID of a DHCPv4 client from the client
-// identifier option's content (identifier type 1).
-func DHCID4ClientID(cid []byte, fqdn string) []byte { return dhcid(idClientID, cid, fqdn) }
+// identifier option's content (identifier type 1). A client identifier of
+// type 255 (RFC 4361: IAID then DUID) gives the DHCID of the embedded DUID
+// (identifier type 2), as in Kea; it is an error when no DUID follows the
+// IAID.
+func DHCID4ClientID(cid []byte, fqdn string) ([]byte, error) {
+	if len(cid) > 0 && cid[0] == 0xff {
+		if len(cid) <= 5 {
+			return nil, fmt.Errorf("unable to compute DHCID from client identifier, embedded DUID length of: %d, is too short", len(cid))
+		}
+		return dhcid(idDUID, cid[5:], fqdn), nil
+	}
+	return dhcid(idClientID, cid, fqdn), nil
+}
 
 // DHCID6 is the DHCID of a DHCPv6 client from its DUID (identifier type 2).
 func DHCID6(duid []byte, fqdn string) []byte { return dhcid(idDUID, duid, fqdn) }

@@ -59,7 +59,8 @@ func TestDHCID(t *testing.T) {
 		id     []byte
 	}{
 		{"hw", DHCID4HW(1, hw, "myhost.example.com."), []byte{0, 0, 1}, append([]byte{1}, hw...)},
-		{"client-id", DHCID4ClientID([]byte{1, 2, 3}, "MYHOST.example.com."), []byte{0, 1, 1}, []byte{1, 2, 3}},
+		{"client-id", must(DHCID4ClientID([]byte{1, 2, 3}, "MYHOST.example.com.")), []byte{0, 1, 1}, []byte{1, 2, 3}},
+		{"client-id 255", must(DHCID4ClientID([]byte{0xff, 0, 0, 0, 1, 0, 3, 0, 1, 9}, "myhost.example.com.")), []byte{0, 2, 1}, []byte{0, 3, 0, 1, 9}},
 		{"duid", DHCID6([]byte{0, 3, 0, 1, 9}, "myhost.example.com"), []byte{0, 2, 1}, []byte{0, 3, 0, 1, 9}},
 	}
 	for _, c := range cases {
@@ -71,7 +72,10 @@ func TestDHCID(t *testing.T) {
 	}
 	// RFC 4701 section 3.6 example 2: client identifier 01:07:08:09:0a:0b:0c
 	// and chi.example.com give this DHCID.
-	got := DHCID4ClientID([]byte{1, 7, 8, 9, 10, 11, 12}, "chi.example.com.")
+	if _, err := DHCID4ClientID([]byte{0xff, 0, 0, 0, 1}, "x."); err == nil {
+		t.Error("client identifier 255 without a DUID accepted")
+	}
+	got := must(DHCID4ClientID([]byte{1, 7, 8, 9, 10, 11, 12}, "chi.example.com."))
 	if want := "AAEBOSD+XR3Os/0LozeXVqcNc7FwCfQdWL3b/NaiUDlW2No="; b64(got) != want {
 		t.Errorf("RFC 4701 example 2: got %s want %s", b64(got), want)
 	}
@@ -154,3 +158,10 @@ func TestSenderBadConfig(t *testing.T) {
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
