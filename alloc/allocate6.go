@@ -19,6 +19,11 @@ type Result6 struct {
 	// Removed are the client's previous resources of this IA that it may
 	// no longer use (sent back with zero lifetimes).
 	Removed []netip.Prefix
+	// Previous are the extended leases as they were before (Kea's
+	// changed_leases_) and RemovedLeases the leases deleted from the
+	// store: the server removes their DNS entries when the name changed.
+	// Both are empty for a fake allocation.
+	Previous, RemovedLeases []*lease.Lease6
 }
 
 // Allocate6 is Kea's allocateLeases6 for one IA of a SOLICIT or REQUEST:
@@ -89,6 +94,7 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 			res.Removed = append(res.Removed, pr)
 			if !c.FakeAllocation {
 				r.remove(l)
+				res.RemovedLeases = append(res.RemovedLeases, l)
 			}
 			continue
 		}
@@ -105,6 +111,7 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 				res.Removed = append(res.Removed, leasePrefix(old))
 				if !c.FakeAllocation {
 					r.remove(old)
+					res.RemovedLeases = append(res.RemovedLeases, old)
 				}
 			}
 			existing = nil
@@ -117,6 +124,9 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 			return res, err
 		}
 		res.Leases = append(res.Leases, nl)
+		if !c.FakeAllocation {
+			res.Previous = append(res.Previous, l)
+		}
 	}
 	if len(res.Leases) == 0 {
 		// The selected subnet's pools, then those of the other subnets of

@@ -168,6 +168,13 @@ func (w *worker) callDdns4Update() {
 	if w.subnet == nil || !s.hooks.CalloutsPresent(hooks.Ddns4Update) {
 		return
 	}
+	// Kea calls it at the end of its FQDN and Hostname option
+	// processing: only when one of them named the client.
+	_, fq := w.q.Get(dhcp4.OptionFQDN)
+	_, hn := w.r.Get(dhcp4.OptionHostName)
+	if !fq && !hn {
+		return
+	}
 	h := w.q.CalloutHandle(s.hooks)
 	state := h.ScopedState()
 	defer state.Close()

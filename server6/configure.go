@@ -87,6 +87,9 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 	if err := s.ctl.Apply(cfg.ControlSocket, cfg.ControlSockets); err != nil {
 		return err
 	}
+	if err := s.configureDDNS(cfg); err != nil {
+		return err
+	}
 	if err := s.startPackets(cfg); err != nil {
 		return err
 	}
@@ -296,6 +299,7 @@ func (s *Server) Close() error {
 	defer s.mu.Unlock()
 	s.stopPackets()
 	s.ctl.Close()
+	s.stopDDNS()
 	s.hooks.UnloadLibraries()
 	s.closeHostDBs()
 	if s.mstore != nil {

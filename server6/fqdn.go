@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/dhcp6"
 	"github.com/nestordhcp/nestor/lease"
 )
@@ -18,12 +19,13 @@ const (
 	fqdnN = 0x04
 )
 
-// processClientFQDN is Kea's processClientFqdn without DNS updates
-// (dhcp-ddns is not implemented, so updates are off): when the client sent
+// processClientFQDN is Kea's processClientFqdn: when the client sent
 // a Client FQDN option, the reply's name is the reserved hostname, else the
 // client's name sanitized and qualified, else empty (to be generated from
-// the address by finishFQDN); the flags say that nobody updates (N=1, S=0,
-// O set when the client asked the server to). Names are lower-cased, as
+// the address by finishFQDN); the flags are Kea's adjustFqdnFlags (N=1,
+// S=0 when updates are off for the subnet; O when the server's S differs
+// from the client's) and the DNS directions go into the allocation
+// context. Names are lower-cased, as
 // Kea's dns::Name stores them. The name goes into the allocation context
 // (the lease's hostname).
 func (w *worker) processClientFQDN() {
@@ -69,12 +71,24 @@ func (w *worker) processClientFQDN() {
 		}
 	}
 	out = strings.ToLower(out)
-	rflags := byte(fqdnN)
-	if flags&fqdnS != 0 {
+	var common *config.EffectiveCommon
+	if sn := w.subnet; sn != nil {
+		common = &sn.cfg.Eff.EffectiveCommon
+	}
+	ss, sn := serverFlags(w.updatesEnabled(), flags&fqdnS != 0, flags&fqdnN != 0, common)
+	var rflags byte
+	if ss {
+		rflags |= fqdnS
+	}
+	if sn {
+		rflags |= fqdnN
+	}
+	if ss != (flags&fqdnS != 0) {
 		rflags |= fqdnO
 	}
 	w.fqdnSent, w.fqdnFlags, w.fqdnName = true, rflags, out
 	w.actx.Hostname = out
+	w.actx.FwdDNS, w.actx.RevDNS = ss, !sn
 }
 
 // errBadFQDN is the parse error of a query with a malformed Client FQDN.

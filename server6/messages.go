@@ -48,8 +48,12 @@ func (w *worker) processSolicit() bool {
 		w.startReply(dhcp6.MsgAdvertise)
 	}
 	w.processClientFQDN()
+	w.callDdns6Update()
 	w.assignIAs(!rapid, nil)
 	w.finishFQDN()
+	if rapid {
+		w.createNameChangeRequests()
+	}
 	w.appendOptions()
 	return true
 }
@@ -60,8 +64,10 @@ func (w *worker) processRequest() bool {
 	}
 	w.startReply(dhcp6.MsgReply)
 	w.processClientFQDN()
+	w.callDdns6Update()
 	w.assignIAs(false, nil)
 	w.finishFQDN()
+	w.createNameChangeRequests()
 	w.appendOptions()
 	return true
 }
@@ -72,8 +78,10 @@ func (w *worker) processRenew(rebind bool) bool {
 	}
 	w.startReply(dhcp6.MsgReply)
 	w.processClientFQDN()
+	w.callDdns6Update()
 	w.assignIAs(false, &rebind)
 	w.finishFQDN()
+	w.createNameChangeRequests()
 	w.appendOptions()
 	return true
 }
@@ -165,6 +173,8 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 			w.subnet = sn
 		}
 	}
+	w.ddnsPrev = append(w.ddnsPrev, res.Previous...)
+	w.ddnsRemoved = append(w.ddnsRemoved, res.RemovedLeases...)
 	if err != nil || len(res.Leases) == 0 {
 		w.addStatus(noneStatus, noneMsg)
 		w.closeIA(start)
@@ -327,6 +337,7 @@ func (w *worker) releaseIA(t lease.Type, ia dhcp6.IA) (dhcp6.StatusCode, string)
 		}
 		if l != nil {
 			w.deleted = append(w.deleted, l)
+			_ = w.srv.QueueNCR6(true, l)
 		}
 		status, msg = dhcp6.StatusSuccess, "Lease released. Thank you, please come again."
 	}
@@ -368,6 +379,7 @@ func (w *worker) processDecline() bool {
 			default:
 				if l != nil {
 					w.deleted = append(w.deleted, l)
+					_ = w.srv.QueueNCR6(true, l)
 				}
 				status, msg = dhcp6.StatusSuccess, "Lease declined. Hopefully the next one will be better."
 				continue

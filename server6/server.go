@@ -68,6 +68,7 @@ type Server struct {
 	log    *klog.Logger
 	slog   *slog.Logger
 	engine *alloc.Engine6
+	d2     atomic.Pointer[d2Client] // dhcp-ddns (ddns.go)
 	// reclaimer runs expired-leases-processing and leases-reclaim.
 	reclaimer *alloc.Reclaimer6
 	store     lease.Store6

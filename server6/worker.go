@@ -50,6 +50,9 @@ type worker struct {
 	fqdnFlags byte
 	fqdnName  string
 	fqdnBuf   []byte
+	// ddnsPrev and ddnsRemoved are the engine's Previous and
+	// RemovedLeases for the DNS removals (ddns.go).
+	ddnsPrev, ddnsRemoved []*lease.Lease6
 }
 
 type item struct {
@@ -92,6 +95,7 @@ func (w *worker) reset() {
 	w.leases, w.deleted = w.leases[:0], w.deleted[:0]
 	w.replyType = 0
 	w.fqdnSent, w.fqdnName = false, ""
+	w.ddnsPrev, w.ddnsRemoved = w.ddnsPrev[:0], w.ddnsRemoved[:0]
 }
 
 func (w *worker) load(np *netio.Packet) {
