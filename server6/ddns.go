@@ -201,8 +201,11 @@ func (w *worker) createNameChangeRequests() {
 	for _, p := range w.ddnsRemoved {
 		_ = s.QueueNCR6(true, p)
 	}
+	onRenew := w.subnet.cfg.Eff.DDNSUpdateOnRenew
 	for _, p := range w.ddnsPrev {
-		if p.Hostname != "" && (p.Hostname != name || p.FQDNFwd != fwd || p.FQDNRev != rev) {
+		// With ddns-update-on-renew Kea removes the entries of an
+		// extended lease and adds them again, name changed or not.
+		if p.Hostname != "" && (onRenew || p.Hostname != name || p.FQDNFwd != fwd || p.FQDNRev != rev) {
 			s.log.Debug(dbgDetail, keamsg.DHCP6_DDNS_REMOVE_OLD_LEASE_FQDN, w.q.TransactionID, p.Addr.String(), name, rev, fwd)
 			_ = s.QueueNCR6(true, p)
 		}
@@ -221,7 +224,7 @@ func (w *worker) createNameChangeRequests() {
 			break
 		}
 	}
-	if !(fwd || rev) || (extendedOnly && !w.subnet.cfg.Eff.DDNSUpdateOnRenew) {
+	if !(fwd || rev) || (extendedOnly && !onRenew) {
 		return
 	}
 	var valid uint32

@@ -122,6 +122,7 @@ func (w *worker) finishFQDN() {
 			e := &w.subnet.cfg.Eff
 			name = strings.ToLower(qualifyName6(e.DDNSGeneratedPrefix+"-"+strings.ReplaceAll(a.String(), ":", "-"), e.DDNSQualifyingSuffix))
 			w.nameLease(a, name)
+			w.fqdnName = name // for the NameChangeRequest
 		}
 	}
 	b := append(w.fqdnBuf[:0], w.fqdnFlags)
