@@ -64,17 +64,12 @@ func (s *Server) ddnsEnabled() bool {
 	return c != nil && c.sender != nil && !c.sender.Suspended()
 }
 
-// ddnsTTL is the lease-length Kea 2.2 puts in an NCR: a third of the
-// valid lifetime, at least 600 seconds; ddns-ttl-percent (Kea 2.6), when
-// set, replaces the third.
+// ddnsTTL is the NCR lease-length for the subnet's ddns-ttl-percent.
 func ddnsTTL(valid uint32, percent config.Opt[float64]) uint32 {
-	var ttl uint32
 	if percent.Set {
-		ttl = uint32(percent.V * float64(valid))
-	} else {
-		ttl = valid / 3
+		return ncr.TTL(valid, percent.V)
 	}
-	return max(ttl, 600)
+	return ncr.TTL(valid, 0)
 }
 
 // ncrName is a hostname as an NCR's fqdn, with the trailing dot.

@@ -183,3 +183,17 @@ func DHCID4ClientID(cid []byte, fqdn string) ([]byte, error) {
 
 // DHCID6 is the DHCID of a DHCPv6 client from its DUID (identifier type 2).
 func DHCID6(duid []byte, fqdn string) []byte { return dhcid(idDUID, duid, fqdn) }
+
+// TTL is the lease-length of an NCR for a lease of valid seconds (Kea's
+// calculateDdnsTtl): with ddns-ttl-percent (Kea 2.6; percent > 0) that
+// share of the lease, at least 1; otherwise a third of the lease, at
+// least 600 seconds (RFC 4702 section 5), Kea 2.2's only rule.
+func TTL(valid uint32, percent float64) uint32 {
+	if percent > 0 {
+		return max(uint32(float64(valid)*percent), 1)
+	}
+	if valid < 1800 {
+		return 600
+	}
+	return valid / 3
+}

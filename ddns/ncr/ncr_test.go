@@ -165,3 +165,18 @@ func must(b []byte, err error) []byte {
 	}
 	return b
 }
+
+func TestTTL(t *testing.T) {
+	for _, c := range []struct {
+		valid   uint32
+		percent float64
+		want    uint32
+	}{
+		{4000, 0, 1333}, {1800, 0, 600}, {1799, 0, 600}, {2, 0, 600}, {0, 0, 600},
+		{4000, 0.5, 2000}, {1, 0.1, 1}, {100, 0.25, 25},
+	} {
+		if got := TTL(c.valid, c.percent); got != c.want {
+			t.Errorf("TTL(%d, %v) = %d, want %d", c.valid, c.percent, got, c.want)
+		}
+	}
+}
