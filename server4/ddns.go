@@ -33,7 +33,9 @@ func (s *Server) configureDDNS(cfg *config.Dhcp4) error {
 			SenderIP: dd.SenderIP, SenderPort: dd.SenderPort, MaxQueueSize: dd.MaxQueueSize},
 			ncr.Handlers{
 				OnSent: func(r *ncr.Request) {
-					s.log.Debug(dbgDetail, keamsg.DHCPSRV_DHCP_DDNS_NCR_SENT, r.String())
+					if s.log.DebugEnabled(dbgDetail) {
+						s.log.Debug(dbgDetail, keamsg.DHCPSRV_DHCP_DDNS_NCR_SENT, r.String())
+					}
 				},
 				OnError: func(err error, r *ncr.Request) {
 					s.log.Error(keamsg.DHCPSRV_DHCP_DDNS_NCR_REJECTED, err.Error(), r.String())
@@ -116,7 +118,9 @@ func (s *Server) QueueNCR4(remove bool, l *lease.Lease4) error {
 		}
 	}
 	r.LeaseLength = ddnsTTL(l.ValidLifetime, percent)
-	s.log.Debug(dbgDetail, keamsg.DHCPSRV_QUEUE_NCR, "", kind, r.String())
+	if s.log.DebugEnabled(dbgDetail) {
+		s.log.Debug(dbgDetail, keamsg.DHCPSRV_QUEUE_NCR, "", kind, r.String())
+	}
 	if err := c.sender.Send(r); err != nil {
 		return err
 	}

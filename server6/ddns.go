@@ -32,7 +32,9 @@ func (s *Server) configureDDNS(cfg *config.Dhcp6) error {
 			SenderIP: dd.SenderIP, SenderPort: dd.SenderPort, MaxQueueSize: dd.MaxQueueSize},
 			ncr.Handlers{
 				OnSent: func(r *ncr.Request) {
-					s.log.Debug(dbgDetail, keamsg.DHCPSRV_DHCP_DDNS_NCR_SENT, r.String())
+					if s.log.DebugEnabled(dbgDetail) {
+						s.log.Debug(dbgDetail, keamsg.DHCPSRV_DHCP_DDNS_NCR_SENT, r.String())
+					}
 				},
 				OnError: func(err error, r *ncr.Request) {
 					s.log.Error(keamsg.DHCPSRV_DHCP_DDNS_NCR_REJECTED, err.Error(), r.String())
@@ -111,7 +113,9 @@ func (s *Server) QueueNCR6(remove bool, l *lease.Lease6) error {
 		t = ncr.Remove
 	}
 	r := s.newNCR(t, l.FQDNFwd, l.FQDNRev, l.Hostname, l.Addr.String(), l.DUID, l.CLTT+int64(l.ValidLifetime), l.ValidLifetime, l.SubnetID)
-	s.log.Debug(dbgDetail, keamsg.DHCPSRV_QUEUE_NCR, "", map[bool]string{true: "remove", false: "add"}[remove], r.String())
+	if s.log.DebugEnabled(dbgDetail) {
+		s.log.Debug(dbgDetail, keamsg.DHCPSRV_QUEUE_NCR, "", t.String(), r.String())
+	}
 	return c.sender.Send(r)
 }
 
@@ -229,7 +233,9 @@ func (w *worker) createNameChangeRequests() {
 		}
 	}
 	r := s.newNCR(ncr.Add, fwd, rev, name, a.String(), w.actx.DUID, 0, valid, w.subnet.id)
-	s.log.Debug(dbgDetail, keamsg.DHCP6_DDNS_CREATE_ADD_NAME_CHANGE_REQUEST, r.String())
+	if s.log.DebugEnabled(dbgDetail) {
+		s.log.Debug(dbgDetail, keamsg.DHCP6_DDNS_CREATE_ADD_NAME_CHANGE_REQUEST, r.String())
+	}
 	if c := s.d2.Load(); c != nil && c.sender != nil {
 		_ = c.sender.Send(r)
 	}
