@@ -50,6 +50,10 @@ type Engine6 struct {
 
 	// Now returns the current time; tests replace it before use.
 	Now func() time.Time
+	// NameChangeRemove, when set, is called with a lease whose DNS entries
+	// reclamation removes (fqdn flags set): the server queues the
+	// NameChangeRequest. Set it before use.
+	NameChangeRemove func(l *lease.Lease6)
 }
 
 type engine6Config struct {

@@ -30,6 +30,9 @@ func (e *Engine6) reclaim6(ec *engine6Config, c *Context6, l *lease.Lease6, mode
 		hooks.Set(h, "remove_lease", mode == reclaimRemove)
 	}, nil) == hooks.Skip
 	if !skipped {
+		if e.NameChangeRemove != nil && (l.FQDNFwd || l.FQDNRev) && l.Hostname != "" {
+			e.NameChangeRemove(l.Clone())
+		}
 		remove := mode == reclaimRemove
 		if l.State == lease.StateDeclined {
 			if !e.reclaimDeclined6(l) && mode != reclaimLeave {

@@ -69,6 +69,7 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 	if s.engine == nil {
 		s.engine = alloc.NewEngine6(cfg, s.store, s.hostSources(snap), s.hooks, s.stats, s.slog)
 		s.reclaimer = alloc.NewReclaimer6(s.engine)
+		s.engine.NameChangeRemove = func(l *lease.Lease6) { _ = s.QueueNCR6(true, l) }
 	} else {
 		s.engine.Reconfigure(cfg, s.hostSources(snap))
 	}

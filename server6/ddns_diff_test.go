@@ -32,6 +32,7 @@ const ddnsConfig6 = `{"Dhcp6": {
   "server-id": {"type": "EN", "enterprise-id": 2495, "identifier": "0102030405060708", "persist": false},
   "lease-database": {"type": "memfile", "name": "DIR/leases6.csv", "lfc-interval": 0},
   "preferred-lifetime": 3000, "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
+  "expired-leases-processing": {"reclaim-timer-wait-time": 1, "flush-reclaimed-timer-wait-time": 0, "hold-reclaimed-time": 0},
   "dhcp-ddns": {"enable-updates": true, "server-ip": "2001:db8:1::2", "server-port": 53001},
   "ddns-qualifying-suffix": "example.org",
   "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64",
@@ -43,7 +44,10 @@ const ddnsConfig6 = `{"Dhcp6": {
     "ddns-use-conflict-resolution": false, "ddns-generated-prefix": "gen",
     "pools": [{"pool": "2001:db8:2::100-2001:db8:2::fff"}]},
    {"id": 3, "subnet": "2001:db8:3::/64", "interface-id": "relay-if3", "ddns-send-updates": false,
-    "pools": [{"pool": "2001:db8:3::100-2001:db8:3::1ff"}]}]}}`
+    "pools": [{"pool": "2001:db8:3::100-2001:db8:3::1ff"}]},
+   {"id": 4, "subnet": "2001:db8:4::/64", "interface-id": "relay-if4",
+    "preferred-lifetime": 1, "valid-lifetime": 2, "min-valid-lifetime": 2, "renew-timer": 1, "rebind-timer": 1,
+    "pools": [{"pool": "2001:db8:4::100-2001:db8:4::1ff"}]}]}}`
 
 // d2Listener6 receives NCRs in the client namespace.
 func d2Listener6(t *testing.T, p *testnet.Pair) *net.UDPConn {
@@ -206,6 +210,10 @@ var ddnsScript6 = []step6{
 	{"decline", func(p map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgDecline, client: 4, server: true, ias: []ia6{na(1, leased(p["request partial name"], false, 1)...)}}
 	}},
+	{"short lease", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 13, server: true, ifID: "relay-if4", ias: []ia6{na(1)}, extra: []dhcp6.Option{fqdn6(1, "short.example.org.")}}
+	}},
+	{"expiry", nil},
 }
 
 func TestDDNSDifferentialKea22(t *testing.T) {
@@ -216,12 +224,17 @@ func TestDDNSDifferentialKea22(t *testing.T) {
 	kprev, nprev := map[string]*dhcp6.Packet{}, map[string]*dhcp6.Packet{}
 	same := 0
 	for i, s := range ddnsScript6 {
-		xid := uint32(0x2000 + i)
-		kq, nq := s.q(kprev), s.q(nprev)
-		kq.xid, nq.xid = xid, xid
-		kprev[s.name] = kea.ask(t, kq.encode(t), xid)
-		nprev[s.name] = nes.ask(t, nq.encode(t), xid)
-		k, n := ncrs6(t, kd2, 500*time.Millisecond), ncrs6(t, nd2, 500*time.Millisecond)
+		wait := 500 * time.Millisecond
+		if s.q == nil {
+			wait = 6 * time.Second // reclamation of the short lease
+		} else {
+			xid := uint32(0x2000 + i)
+			kq, nq := s.q(kprev), s.q(nprev)
+			kq.xid, nq.xid = xid, xid
+			kprev[s.name] = kea.ask(t, kq.encode(t), xid)
+			nprev[s.name] = nes.ask(t, nq.encode(t), xid)
+		}
+		k, n := ncrs6(t, kd2, wait), ncrs6(t, nd2, wait)
 		t.Logf("%s: kea %d NCR(s):\n\t%s", s.name, len(k), strings.Join(k, "\n\t"))
 		if fmt.Sprint(k) != fmt.Sprint(n) {
 			t.Errorf("%s:\nkea-dhcp6 2.2:\n\t%s\nnestor:\n\t%s", s.name, strings.Join(k, "\n\t"), strings.Join(n, "\n\t"))

@@ -180,3 +180,47 @@ func TestTTL(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRequestOnPacketPath is what the packet path pays per NCR: the
+// DHCID (SHA-256 of identifier and wire name) and a queue send that the
+// sender goroutine drains to a loopback listener.
+func BenchmarkRequestOnPacketPath(b *testing.B) {
+	l, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			if _, _, err := l.ReadFromUDP(buf); err != nil {
+				return
+			}
+		}
+	}()
+	s, err := Start(Config{ServerIP: "127.0.0.1", ServerPort: uint32(l.LocalAddr().(*net.UDPAddr).Port),
+		SenderIP: "127.0.0.1", MaxQueueSize: 1 << 20}, Handlers{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Stop()
+	hw := []byte{2, 0, 0, 0, 0xcc, 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		r := &Request{Forward: true, Reverse: true, FQDN: "host1.example.org.", IPAddress: "198.51.100.100",
+			DHCID: DHCID4HW(1, hw, "host1.example.org."), LeaseExpiresOn: 1e9, LeaseLength: 1333}
+		if err := s.Send(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMarshal is the sender goroutine's encoding of one NCR.
+func BenchmarkMarshal(b *testing.B) {
+	r := &Request{Forward: true, Reverse: true, FQDN: "host1.example.org.", IPAddress: "198.51.100.100",
+		DHCID: DHCID4HW(1, []byte{2, 0, 0, 0, 0xcc, 1}, "host1.example.org."), LeaseExpiresOn: 1e9, LeaseLength: 1333}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = r.Marshal()
+	}
+}
