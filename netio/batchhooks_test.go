@@ -133,6 +133,73 @@ func TestDispatcherBatchHooks(t *testing.T) {
 	}
 }
 
+// TestDispatcherBatchDelay: a slow packet ends its batch (MaxBatchDelay),
+// so the replies deferred to the batch end do not wait for the packets
+// after it; fast packets still share a batch.
+func TestDispatcherBatchDelay(t *testing.T) {
+	for _, inline := range []bool{true, false} {
+		t.Run(fmt.Sprintf("inline=%v", inline), func(t *testing.T) {
+			var mu sync.Mutex
+			var events []string
+			ev := func(s string) {
+				mu.Lock()
+				events = append(events, s)
+				mu.Unlock()
+			}
+			const total = 4
+			done := make(chan struct{})
+			queued := make(chan struct{})
+			count := 0
+			cfg := DispatchConfig{Workers: 1, Inline: inline, MaxBatchDelay: time.Millisecond,
+				BatchStart: func() { ev("start") },
+				BatchEnd:   func() { ev("end") }}
+			d := NewDispatcher(cfg, nil, func(p *Packet) {
+				if string(p.Data) == "p0" {
+					if !inline {
+						<-queued
+					}
+					time.Sleep(20 * time.Millisecond) // a slow query
+				}
+				ev(string(p.Data))
+				mu.Lock()
+				count++
+				if count == total {
+					close(done)
+				}
+				mu.Unlock()
+			})
+			c := &burstConn{fakeConn: *newFake(SocketSpec{})}
+			for i := 0; i < total; i++ {
+				c.queue = append(c.queue, fmt.Sprintf("p%d", i))
+			}
+			if !inline {
+				go func() {
+					for d.Stats().Queued < total-1 {
+						time.Sleep(time.Millisecond)
+					}
+					close(queued)
+				}()
+			}
+			served := make(chan error)
+			go func() { served <- d.Serve(c) }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("packets not handled")
+			}
+			c.Close()
+			<-served
+			d.Close()
+			mu.Lock()
+			defer mu.Unlock()
+			// p0 took longer than MaxBatchDelay: its batch ends before p1.
+			if len(events) < 4 || strings.Join(events[:4], " ") != "start p0 end start" {
+				t.Errorf("events %v, want the slow p0 alone in its batch", events)
+			}
+		})
+	}
+}
+
 // failConn fails the send of packets whose payload is "bad".
 type failConn struct{ fakeConn }
 

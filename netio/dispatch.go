@@ -27,11 +27,21 @@ type DispatchConfig struct {
 	// BatchEnd. Calls never nest on one goroutine; with several workers,
 	// batches of different workers overlap.
 	BatchStart, BatchEnd func()
+	// MaxBatchDelay bounds how long a batch runs (0: no bound): once its
+	// packets have taken this long, the batch ends before the next packet
+	// (its replies go out), so a slow query (a synchronous hook script, a
+	// database round trip) does not hold the replies of the queries
+	// handled before it. Fast queries still share a batch: at tens of
+	// microseconds each, dozens fit in a millisecond.
+	MaxBatchDelay time.Duration
 }
 
 // MaxBatch bounds how many packets a worker handles between BatchStart and
 // BatchEnd, so that deferred replies wait for at most this many packets.
 const MaxBatch = batchSize
+
+// DefaultMaxBatchDelay is KeaDispatch's DispatchConfig.MaxBatchDelay.
+const DefaultMaxBatchDelay = time.Millisecond
 
 // KeaDispatch maps Kea's settings to a DispatchConfig:
 //   - multi-threading enabled: thread-pool-size workers (0: one per CPU)
@@ -43,11 +53,11 @@ const MaxBatch = batchSize
 func KeaDispatch(mtEnabled bool, threadPoolSize, packetQueueSize uint32, queueControl bool, capacity uint32) DispatchConfig {
 	switch {
 	case mtEnabled:
-		return DispatchConfig{Workers: int(threadPoolSize), QueueSize: int(packetQueueSize)}
+		return DispatchConfig{Workers: int(threadPoolSize), QueueSize: int(packetQueueSize), MaxBatchDelay: DefaultMaxBatchDelay}
 	case queueControl:
-		return DispatchConfig{Workers: 1, QueueSize: int(capacity)}
+		return DispatchConfig{Workers: 1, QueueSize: int(capacity), MaxBatchDelay: DefaultMaxBatchDelay}
 	}
-	return DispatchConfig{Workers: 1, Inline: true}
+	return DispatchConfig{Workers: 1, Inline: true, MaxBatchDelay: DefaultMaxBatchDelay}
 }
 
 // Handler processes one received packet. The packet goes back to its pool
@@ -115,9 +125,10 @@ func (d *Dispatcher) work() {
 		}
 	}
 	inBatch := 0
+	var started time.Time
 	for {
 		p := d.queue.TryPop()
-		if p == nil || inBatch == MaxBatch {
+		if p == nil || inBatch == MaxBatch || d.overdue(inBatch, started) {
 			if inBatch > 0 {
 				d.batchEnd()
 				inBatch = 0
@@ -130,10 +141,17 @@ func (d *Dispatcher) work() {
 		}
 		if inBatch == 0 {
 			d.batchStart()
+			started = time.Now()
 		}
 		inBatch++
 		d.run(p)
 	}
+}
+
+// overdue tells whether a batch that has handled n packets since started
+// must end before the next one (DispatchConfig.MaxBatchDelay).
+func (d *Dispatcher) overdue(n int, started time.Time) bool {
+	return n > 0 && d.cfg.MaxBatchDelay > 0 && time.Since(started) >= d.cfg.MaxBatchDelay
 }
 
 func (d *Dispatcher) batchStart() {
@@ -160,7 +178,13 @@ func (d *Dispatcher) runInline(pkts []*Packet) {
 	d.inlineMu.Lock()
 	defer d.inlineMu.Unlock()
 	d.batchStart()
-	for _, p := range pkts {
+	started := time.Now()
+	for i, p := range pkts {
+		if d.overdue(i, started) {
+			d.batchEnd()
+			d.batchStart()
+			started = time.Now()
+		}
 		d.runKeep(p)
 	}
 	d.batchEnd()

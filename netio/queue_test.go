@@ -112,7 +112,7 @@ func TestKeaDispatch(t *testing.T) {
 	}
 	for _, c := range cases {
 		got := KeaDispatch(c.mt, c.tps, c.pqs, c.qc, c.capacity)
-		if got.Workers != c.want.Workers || got.QueueSize != c.want.QueueSize || got.Inline != c.want.Inline || got.BatchStart != nil || got.BatchEnd != nil {
+		if got.Workers != c.want.Workers || got.QueueSize != c.want.QueueSize || got.Inline != c.want.Inline || got.BatchStart != nil || got.BatchEnd != nil || got.MaxBatchDelay != DefaultMaxBatchDelay {
 			t.Errorf("KeaDispatch(%v,%d,%d,%v,%d) = %+v want %+v", c.mt, c.tps, c.pqs, c.qc, c.capacity, got, c.want)
 		}
 	}
