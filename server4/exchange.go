@@ -101,6 +101,7 @@ func (w *worker) finishReply() {
 	w.requiredClassify(w.r.YIAddr)
 	w.buildOptionList()
 	w.appendRequestedOptions()
+	w.appendRequestedVendorOptions()
 	w.appendBasicOptions()
 	w.setFixedFields()
 }

@@ -32,6 +32,9 @@ type optSet struct {
 	// serverIDs are the dhcp-server-identifier values (option 54).
 	serverID [4]byte
 	hasSID   bool
+	// vendors are the sub-options of option 125 configured at this
+	// scope, by enterprise number (vendor.go).
+	vendors map[uint32]*optSet
 }
 
 // get returns the payload configured for code at this scope.
@@ -77,6 +80,7 @@ func newOptSet(list []*config.OptionData) *optSet {
 			copy(o.serverID[:], p)
 		}
 	}
+	o.vendors = newVendorSets(list)
 	return o
 }
 

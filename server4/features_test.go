@@ -1,0 +1,177 @@
+package server4
+
+import (
+	"bytes"
+	"encoding/binary"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/nestordhcp/nestor/dhcp4"
+	"github.com/nestordhcp/nestor/hooks/bootp"
+	"github.com/nestordhcp/nestor/lease"
+)
+
+// bootpQuery is a relayed BOOTREQUEST: no message type.
+func bootpQuery(mac byte, opts ...dhcp4.Option) *dhcp4.Packet {
+	p := query(dhcp4.DHCPDISCOVER, mac, opts...)
+	p.Del(dhcp4.OptionMessageType)
+	return p
+}
+
+const bootpConfig = `"valid-lifetime": 4000,
+  "hooks-libraries": [{"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_bootp.so"}],`
+
+// TestBOOTP checks libdhcp_bootp.so's semantics: a BOOTREQUEST is answered
+// as a DHCPREQUEST of class BOOTP with an infinite lease, the reply has no
+// DHCP-specific option and is padded to 300 octets; without the library
+// it is dropped; DHCP queries are unaffected.
+func TestBOOTP(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"valid-lifetime": 4000,`, bootpConfig, 1)
+	cfg = strings.Replace(cfg, `"pools": [{"pool": "198.51.100.100 - 198.51.100.109"}]`,
+		`"pools": [{"pool": "198.51.100.100 - 198.51.100.104", "client-class": "BOOTP"},
+		           {"pool": "198.51.100.105 - 198.51.100.109"}]`, 1)
+	ts := newTestServer(t, cfg)
+	r, raw := ts.exchange(t, bootpQuery(1, dhcp4.Option{Code: dhcp4.OptionClientIdentifier, Data: []byte{1, 2, 0, 0, 0, 0, 1}}), relay)
+	if r == nil {
+		t.Fatal("no reply to a BOOTP request")
+	}
+	if r.Op != dhcp4.BootReply || r.YIAddr.Addr() != netip.MustParseAddr("198.51.100.100") {
+		t.Errorf("reply op=%d yiaddr=%s, want BOOTREPLY from the BOOTP pool", r.Op, r.YIAddr)
+	}
+	if len(raw.Data) != bootp.MinSize {
+		t.Errorf("reply is %d octets, want padded to %d", len(raw.Data), bootp.MinSize)
+	}
+	for _, c := range []uint8{53, 51, 54, 58, 59, 61} {
+		if r.Has(c) {
+			t.Errorf("reply carries DHCP-specific option %d", c)
+		}
+	}
+	for _, c := range []uint8{1, 3, 6, 15} {
+		if !r.Has(c) {
+			t.Errorf("reply lacks option %d", c)
+		}
+	}
+	l, err := ts.LeaseStore().Lease4(netip.MustParseAddr("198.51.100.100"))
+	if err != nil || l == nil || l.ValidLifetime != lease.InfiniteLifetime {
+		t.Fatalf("lease = %+v, %v; want an infinite lease", l, err)
+	}
+
+	// A DHCP client does not get the BOOTP pool, and its reply is DHCP.
+	off, raw := ts.exchange(t, query(dhcp4.DHCPDISCOVER, 2), relay)
+	if off == nil || off.MessageType() != dhcp4.DHCPOFFER || off.YIAddr.Addr() != netip.MustParseAddr("198.51.100.105") {
+		t.Fatalf("DHCP client got %v", off)
+	}
+	if b, _ := off.Encode(); !bytes.Equal(b, raw.Data) {
+		t.Errorf("a DHCP reply was changed by the library: %x", raw.Data)
+	}
+
+	// Without the library a BOOTP request has no message type: dropped.
+	plain := newTestServer(t, testConfig)
+	if r, _ := plain.exchange(t, bootpQuery(1), relay); r != nil {
+		t.Errorf("BOOTP request answered without libdhcp_bootp.so: %v", r)
+	}
+}
+
+func vivsoOpt(enterprise uint32, sub ...byte) dhcp4.Option {
+	b := binary.BigEndian.AppendUint32(nil, enterprise)
+	b = append(b, byte(len(sub)))
+	return dhcp4.Option{Code: dhcp4.OptionVIVSO, Data: append(b, sub...)}
+}
+
+// TestVendorOptions checks option 125 assembly: the client's enterprise
+// number selects the vendor space, the DOCSIS ORO (vendor 4491 only) and
+// always-send choose the sub-options, the most specific scope wins, and
+// nothing is sent for an enterprise without configured sub-options.
+func TestVendorOptions(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"option-data": [{"name": "domain-name-servers", "data": "198.51.100.53"}],`,
+		`"option-def": [{"name": "acme-url", "code": 1, "space": "vendor-2021", "type": "string"},
+		                {"name": "acme-flag", "code": 2, "space": "vendor-2021", "type": "uint8"}],
+		 "option-data": [{"name": "domain-name-servers", "data": "198.51.100.53"},
+		    {"name": "tftp-servers", "space": "vendor-4491", "data": "198.51.100.69"},
+		    {"name": "acme-url", "space": "vendor-2021", "data": "global"},
+		    {"name": "acme-flag", "space": "vendor-2021", "data": "7", "always-send": true}],`, 1)
+	cfg = strings.Replace(cfg, `{"name": "ntp-servers", "data": "198.51.100.123"}]`,
+		`{"name": "ntp-servers", "data": "198.51.100.123"},
+		 {"name": "acme-flag", "space": "vendor-2021", "data": "9"}]`, 1)
+	ts := newTestServer(t, cfg)
+	for _, tc := range []struct {
+		name string
+		opt  dhcp4.Option
+		want []byte // option 125 payload; nil: absent
+	}{
+		{"docsis oro", vivsoOpt(4491, 1, 1, 2), []byte{0, 0, 0x11, 0x8b, 6, 2, 4, 198, 51, 100, 69}},
+		{"docsis without oro", vivsoOpt(4491), nil},
+		{"always-send, subnet value first", vivsoOpt(2021), []byte{0, 0, 0x07, 0xe5, 3, 2, 1, 9}},
+		{"oro of another vendor ignored", vivsoOpt(2021, 1, 1, 1), []byte{0, 0, 0x07, 0xe5, 3, 2, 1, 9}},
+		{"unknown vendor", vivsoOpt(9999, 1, 1, 2), nil},
+	} {
+		off, _ := ts.exchange(t, query(dhcp4.DHCPDISCOVER, 3, tc.opt), relay)
+		if off == nil {
+			t.Fatalf("%s: no OFFER", tc.name)
+		}
+		got, ok := off.Get(dhcp4.OptionVIVSO)
+		if tc.want == nil {
+			if ok {
+				t.Errorf("%s: option 125 %x sent", tc.name, got)
+			}
+			continue
+		}
+		if !bytes.Equal(got, tc.want) {
+			t.Errorf("%s: option 125 = %x, want %x", tc.name, got, tc.want)
+		}
+	}
+	// Without option 125 in the query nothing is sent, even if requested.
+	off, _ := ts.exchange(t, query(dhcp4.DHCPDISCOVER, 4, dhcp4.Option{Code: 55, Data: []byte{125}}), relay)
+	if off == nil || off.Has(dhcp4.OptionVIVSO) {
+		t.Errorf("option 125 without a vendor in the query: %v", off)
+	}
+}
+
+// TestStoreExtendedInfo checks that option 82 of a REQUEST is stored in
+// the lease's user context in Kea 2.2's form, replaced by a later one, and
+// kept when a renewal carries none.
+func TestStoreExtendedInfo(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"valid-lifetime": 4000,`, `"valid-lifetime": 4000, "store-extended-info": true,`, 1)
+	ts := newTestServer(t, cfg)
+	addr := "198.51.100.100"
+	req := func(rai []byte) {
+		t.Helper()
+		q := query(dhcp4.DHCPREQUEST, 5, dhcp4.Option{Code: dhcp4.OptionRequestedAddress, Data: ip(addr)},
+			dhcp4.Option{Code: dhcp4.OptionServerIdentifier, Data: ip("198.51.100.1")})
+		if rai != nil {
+			q.Set(dhcp4.OptionRelayAgentInformation, rai)
+		}
+		if ack, _ := ts.exchange(t, q, relay); ack == nil || ack.MessageType() != dhcp4.DHCPACK {
+			t.Fatalf("no ACK: %v", ack)
+		}
+	}
+	ctx := func() string {
+		l, err := ts.LeaseStore().Lease4(netip.MustParseAddr(addr))
+		if err != nil || l == nil {
+			t.Fatalf("lease: %v", err)
+		}
+		return string(l.UserContext)
+	}
+	req([]byte{1, 3, 'p', '-', '1', 2, 2, 0xab, 0xcd})
+	if got, want := ctx(), `{ "ISC": { "relay-agent-info": "0x0103702D310202ABCD" } }`; got != want {
+		t.Errorf("user context = %s, want %s", got, want)
+	}
+	req([]byte{1, 1, 'x'})
+	if got, want := ctx(), `{ "ISC": { "relay-agent-info": "0x010178" } }`; got != want {
+		t.Errorf("after a second relay: %s, want %s", got, want)
+	}
+	req(nil)
+	if got, want := ctx(), `{ "ISC": { "relay-agent-info": "0x010178" } }`; got != want {
+		t.Errorf("after a request without option 82: %s, want %s", got, want)
+	}
+
+	off := newTestServer(t, testConfig)
+	q := query(dhcp4.DHCPREQUEST, 6, dhcp4.Option{Code: dhcp4.OptionRequestedAddress, Data: ip(addr)},
+		dhcp4.Option{Code: dhcp4.OptionServerIdentifier, Data: ip("198.51.100.1")},
+		dhcp4.Option{Code: dhcp4.OptionRelayAgentInformation, Data: []byte{1, 1, 'x'}})
+	off.exchange(t, q, relay)
+	if l, _ := off.LeaseStore().Lease4(netip.MustParseAddr(addr)); l == nil || l.UserContext != nil {
+		t.Errorf("store-extended-info off: lease %+v", l)
+	}
+}
