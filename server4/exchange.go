@@ -53,7 +53,15 @@ func (w *worker) hostIdentifiers() {
 	if rai, ok := w.q.RelayAgentInfo(); ok {
 		circuit, _ = rai.CircuitID()
 	}
-	w.ids = host.AppendClientIdentifiers4(w.ids[:0], w.snap.hostIDs, w.q.HWAddr(), w.q.ClientID(), circuit, nil)
+	flex, hasFlex := w.flexIdentifier()
+	var flexID []byte
+	if hasFlex && flex.Type == host.IdentFlexID {
+		flexID = flex.Value
+	}
+	w.ids = host.AppendClientIdentifiers4(w.ids[:0], w.snap.hostIDs, w.q.HWAddr(), w.q.ClientID(), circuit, flexID)
+	if hasFlex && flex.Type != host.IdentFlexID {
+		w.ids = w.insertIdentifier(w.ids, flex)
+	}
 	w.actx.HostIdentifiers = w.ids
 }
 

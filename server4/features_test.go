@@ -9,6 +9,7 @@ import (
 
 	"github.com/nestordhcp/nestor/dhcp4"
 	"github.com/nestordhcp/nestor/hooks/bootp"
+	_ "github.com/nestordhcp/nestor/hooks/flexid"
 	"github.com/nestordhcp/nestor/lease"
 )
 
@@ -173,5 +174,78 @@ func TestStoreExtendedInfo(t *testing.T) {
 	off.exchange(t, q, relay)
 	if l, _ := off.LeaseStore().Lease4(netip.MustParseAddr(addr)); l == nil || l.UserContext != nil {
 		t.Errorf("store-extended-info off: lease %+v", l)
+	}
+}
+
+const flexConfig = `"valid-lifetime": 4000,
+  "host-reservation-identifiers": ["flex-id", "hw-address"],
+  "hooks-libraries": [{"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_flex_id.so",
+      "parameters": {"identifier-expression": "relay4[1].hex", "replace-client-id": REPLACE}}],`
+
+// TestFlexID checks libdhcp_flex_id.so: the expression's value (here the
+// relay's circuit-id) finds a flex-id reservation before the hw-address
+// one; a query giving an empty value falls back to the next identifier.
+func TestFlexID(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"valid-lifetime": 4000,`, strings.Replace(flexConfig, "REPLACE", "false", 1), 1)
+	cfg = strings.Replace(cfg, `"reservations": [`, `"reservations": [{"flex-id": "'port-7'", "ip-address": "198.51.100.70"},
+	    {"hw-address": "02:00:00:00:00:09", "ip-address": "198.51.100.90"},`, 1)
+	ts := newTestServer(t, cfg)
+	circuit := func(s string) dhcp4.Option {
+		return dhcp4.Option{Code: dhcp4.OptionRelayAgentInformation, Data: append([]byte{1, byte(len(s))}, s...)}
+	}
+	for _, tc := range []struct {
+		name string
+		mac  byte
+		opts []dhcp4.Option
+		want string
+	}{
+		{"flex-id before hw-address", 9, []dhcp4.Option{circuit("port-7")}, "198.51.100.70"},
+		{"no circuit-id: hw-address", 9, nil, "198.51.100.90"},
+		{"other circuit-id: hw-address", 9, []dhcp4.Option{circuit("port-8")}, "198.51.100.90"},
+		{"flex-id for another client", 10, []dhcp4.Option{circuit("port-7")}, "198.51.100.70"},
+		{"no reservation", 11, []dhcp4.Option{circuit("port-9")}, "198.51.100.100"},
+	} {
+		off, _ := ts.exchange(t, query(dhcp4.DHCPDISCOVER, tc.mac, tc.opts...), relay)
+		if off == nil || off.YIAddr.Addr().String() != tc.want {
+			t.Errorf("%s: offer %v, want %s", tc.name, off, tc.want)
+		}
+	}
+}
+
+// TestFlexIDReplaceClientID checks replace-client-id: the lease is
+// recorded under 0x00 + flex-id, so a replaced device behind the same
+// circuit gets the same lease, and the reply carries the client's own
+// option 61.
+func TestFlexIDReplaceClientID(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"valid-lifetime": 4000,`, strings.Replace(flexConfig, "REPLACE", "true", 1), 1)
+	ts := newTestServer(t, cfg)
+	rai := dhcp4.Option{Code: dhcp4.OptionRelayAgentInformation, Data: []byte{1, 2, 'c', '1'}}
+	cid := dhcp4.Option{Code: dhcp4.OptionClientIdentifier, Data: []byte{1, 2, 0, 0, 0, 0, 20}}
+	ack, _ := ts.exchange(t, query(dhcp4.DHCPREQUEST, 20, rai, cid,
+		dhcp4.Option{Code: dhcp4.OptionRequestedAddress, Data: ip("198.51.100.100")},
+		dhcp4.Option{Code: dhcp4.OptionServerIdentifier, Data: ip("198.51.100.1")}), relay)
+	if ack == nil || ack.MessageType() != dhcp4.DHCPACK {
+		t.Fatalf("no ACK: %v", ack)
+	}
+	if got, _ := ack.Get(dhcp4.OptionClientIdentifier); !bytes.Equal(got, cid.Data) {
+		t.Errorf("reply client-id = %x, want the client's %x", got, cid.Data)
+	}
+	l, _ := ts.LeaseStore().Lease4(netip.MustParseAddr("198.51.100.100"))
+	if l == nil || !bytes.Equal(l.ClientID, []byte{0, 'c', '1'}) {
+		t.Fatalf("lease %+v, want client-id 00:63:31", l)
+	}
+	// Another device (new MAC, new client-id) behind the same circuit.
+	off, _ := ts.exchange(t, query(dhcp4.DHCPDISCOVER, 21, rai,
+		dhcp4.Option{Code: dhcp4.OptionClientIdentifier, Data: []byte{1, 2, 0, 0, 0, 0, 21}}), relay)
+	if off == nil || off.YIAddr.Addr().String() != "198.51.100.100" {
+		t.Errorf("replaced device offered %v, want 198.51.100.100", off)
+	}
+	// Without a circuit-id the client is on its own.
+	off, _ = ts.exchange(t, query(dhcp4.DHCPDISCOVER, 22, cid), relay)
+	if off == nil || off.YIAddr.Addr().String() == "198.51.100.100" {
+		t.Errorf("client without flex-id offered %v", off)
+	}
+	if got, _ := off.Get(dhcp4.OptionClientIdentifier); !bytes.Equal(got, cid.Data) {
+		t.Errorf("reply client-id = %x, want %x", got, cid.Data)
 	}
 }

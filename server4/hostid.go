@@ -1,0 +1,54 @@
+package server4
+
+import (
+	"slices"
+
+	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/host"
+)
+
+// flexIdentifier runs the host4_identifier callouts (Kea's setHostIdentifiers
+// for IDENT_FLEX) when host-reservation-identifiers lists flex-id. The
+// callouts get query4, id_type (flex-id) and an empty id_value; when they
+// leave the status at continue and set a non-empty value, the identifier of
+// the type they leave in id_type is used. ok is false otherwise.
+func (w *worker) flexIdentifier() (id host.Identifier, ok bool) {
+	s := w.srv
+	if !slices.Contains(w.snap.hostIDs, host.IdentFlexID) || !s.hooks.CalloutsPresent(hooks.Host4Identifier) {
+		return id, false
+	}
+	h := w.q.CalloutHandle(s.hooks)
+	state := h.ScopedState()
+	defer state.Close()
+	hooks.Set(h, "query4", &w.q)
+	hooks.Set(h, "id_type", host.IdentFlexID)
+	hooks.Set(h, "id_value", []byte{})
+	s.hooks.Call(hooks.Host4Identifier, h)
+	if h.Status() != hooks.Continue {
+		return id, false
+	}
+	t, err := hooks.Get[host.IdentifierType](h, "id_type")
+	if err != nil {
+		return id, false
+	}
+	v, err := hooks.Get[[]byte](h, "id_value")
+	if err != nil || len(v) == 0 {
+		return id, false
+	}
+	return host.Identifier{Type: t, Value: v}, true
+}
+
+// insertIdentifier puts id where flex-id is in the configured order, after
+// the identifiers of the types configured before it.
+func (w *worker) insertIdentifier(ids []host.Identifier, id host.Identifier) []host.Identifier {
+	at := 0
+	for _, t := range w.snap.hostIDs {
+		if t == host.IdentFlexID {
+			break
+		}
+		if at < len(ids) && ids[at].Type == t {
+			at++
+		}
+	}
+	return slices.Insert(ids, at, id)
+}
