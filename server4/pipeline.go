@@ -92,6 +92,13 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 // lease hook points and the sending of the reply.
 func (w *worker) processQuery(mt dhcp4.MessageType) (parked bool) {
 	st := w.srv.pstats
+	if w.snap.cfg.MultiThreading.Enable && lockable(mt) {
+		keys, ok := w.srv.clients.tryLock(w)
+		if !ok {
+			return true
+		}
+		defer w.srv.clients.unlock(keys)
+	}
 	if err := w.sanityCheck(mt); err != nil {
 		w.srv.log.Debug(dbgBasic, keamsg.DHCP4_PACKET_PROCESS_STD_EXCEPTION, err)
 		st.receiveDrop.Inc()

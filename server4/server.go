@@ -102,6 +102,9 @@ type Server struct {
 	stopping   chan int
 	stopOnce   sync.Once
 	queueFullC atomic.Pointer[stats.Counter]
+	// clients serialises the queries of one client in multi-threaded
+	// mode (clients.go).
+	clients *clientLocks
 }
 
 // New returns a server with no configuration; Configure starts it.
@@ -117,6 +120,7 @@ func New(o Options) *Server {
 	}
 	s.hooks = hooks.NewManager(hooks.Options{ProcName: "kea-dhcp4", Logger: s.slog, Services: s})
 	s.pstats = newPktStats(s.stats)
+	s.clients = newClientLocks()
 	for _, n := range globalStatNames {
 		s.stats.Counter(n)
 	}
