@@ -2,6 +2,7 @@ package server4
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/binary"
 	"net/netip"
 	"strings"
@@ -247,5 +248,43 @@ func TestFlexIDReplaceClientID(t *testing.T) {
 	}
 	if got, _ := off.Get(dhcp4.OptionClientIdentifier); !bytes.Equal(got, cid.Data) {
 		t.Errorf("reply client-id = %x, want %x", got, cid.Data)
+	}
+}
+
+// TestStashAgentOptions checks stash-agent-options: a direct RENEWING
+// request without option 82 is classified with the option 82 stored in
+// its lease by store-extended-info (here a class matching the relay's
+// circuit-id adds an option), only for the lease's own client and only
+// when the parameter is on.
+func TestStashAgentOptions(t *testing.T) {
+	for _, stash := range []bool{true, false} {
+		cfg := strings.Replace(testConfig, `"valid-lifetime": 4000,`, fmt.Sprintf(`"valid-lifetime": 4000,
+  "store-extended-info": true, "stash-agent-options": %v,`, stash), 1)
+		cfg = strings.Replace(cfg, `"client-classes": [`, `"client-classes": [{"name": "rack1", "test": "relay4[1].hex == 'p-1'",
+      "option-data": [{"name": "time-offset", "data": "7200", "always-send": true}]},`, 1)
+		ts := newTestServer(t, cfg)
+		ack, _ := ts.exchange(t, query(dhcp4.DHCPREQUEST, 5, dhcp4.Option{Code: dhcp4.OptionRequestedAddress, Data: ip("198.51.100.100")},
+			dhcp4.Option{Code: dhcp4.OptionServerIdentifier, Data: ip("198.51.100.1")},
+			dhcp4.Option{Code: dhcp4.OptionRelayAgentInformation, Data: []byte{1, 3, 'p', '-', '1'}}), relay)
+		if ack == nil || !ack.Has(dhcp4.OptionTimeOffset) {
+			t.Fatalf("relayed request: %v, want an ACK with the class option", ack)
+		}
+		direct := func(mac byte) *dhcp4.Packet {
+			q := query(dhcp4.DHCPREQUEST, mac)
+			q.GIAddr, q.Hops = dhcp4.IPv4{}, 0
+			q.CIAddr = dhcp4.IPv4{198, 51, 100, 100}
+			r, _ := ts.exchange(t, q, netip.MustParseAddrPort("198.51.100.100:68"))
+			return r
+		}
+		r := direct(5)
+		if r == nil || r.MessageType() != dhcp4.DHCPACK {
+			t.Fatalf("stash %v: direct renewal: %v", stash, r)
+		}
+		if r.Has(dhcp4.OptionTimeOffset) != stash {
+			t.Errorf("stash-agent-options %v: class option in the renewal = %v", stash, r.Has(dhcp4.OptionTimeOffset))
+		}
+		if r := direct(6); r != nil && r.Has(dhcp4.OptionTimeOffset) {
+			t.Errorf("stash %v: another client renewing the address got the stashed option", stash)
+		}
 	}
 }

@@ -61,6 +61,9 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 	mt := w.q.MessageType()
 	st.countReceived(mt)
 
+	if w.snap.stashAgentOpts {
+		w.recoverStashedAgentOption()
+	}
 	w.classify1()
 
 	if !w.accept(mt) {

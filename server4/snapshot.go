@@ -41,6 +41,7 @@ type snapshot struct {
 	// hostIDs is host-reservation-identifiers, in order.
 	hostIDs          []host.IdentifierType
 	earlyGlobal      bool
+	stashAgentOpts   bool
 	useRouting       bool
 	declineProbation uint32
 }
@@ -115,6 +116,7 @@ func compile(cfg *config.Dhcp4) (*snapshot, error) {
 		ignoreServerID:   cfg.Compatibility.IgnoreDHCPServerIdentifier.V,
 		ignoreLinkSel:    cfg.Compatibility.IgnoreRAILinkSelection.V,
 		earlyGlobal:      cfg.EarlyGlobalReservationsLookup.V,
+		stashAgentOpts:   cfg.StashAgentOptions.V,
 		declineProbation: cfg.DeclineProbationPeriod.Or(config.DefaultDeclineProbation),
 	}
 	ids, err := host.ParseIdentifiers(cfg.HostReservationIdentifiers.V)
