@@ -2,8 +2,8 @@ package server4
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/binary"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
