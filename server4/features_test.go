@@ -12,6 +12,7 @@ import (
 	"github.com/nestordhcp/nestor/hooks/bootp"
 	_ "github.com/nestordhcp/nestor/hooks/flexid"
 	"github.com/nestordhcp/nestor/lease"
+	"github.com/nestordhcp/nestor/netio"
 )
 
 // bootpQuery is a relayed BOOTREQUEST: no message type.
@@ -66,6 +67,16 @@ func TestBOOTP(t *testing.T) {
 	}
 	if b, _ := off.Encode(); !bytes.Equal(b, raw.Data) {
 		t.Errorf("a DHCP reply was changed by the library: %x", raw.Data)
+	}
+
+	// A packet the library cannot decode is dropped and counted once.
+	parse, drop := ts.stats.Counter("pkt4-parse-failed").Value(), ts.stats.Counter("pkt4-receive-drop").Value()
+	np := netio.NewPacket()
+	np.SetPayload(copy(np.Payload(), make([]byte, 100)))
+	np.Src, np.Dst = relay, netip.MustParseAddrPort("198.51.100.1:67")
+	ts.Handle(np)
+	if d1, d2 := ts.stats.Counter("pkt4-parse-failed").Value()-parse, ts.stats.Counter("pkt4-receive-drop").Value()-drop; d1 != 1 || d2 != 1 {
+		t.Errorf("undecodable packet: pkt4-parse-failed +%d, pkt4-receive-drop +%d, want +1 each", d1, d2)
 	}
 
 	// Without the library a BOOTP request has no message type: dropped.
