@@ -42,6 +42,8 @@ const featuresConfig = `{"Dhcp4": {
       "option-def": [{"name": "vendor-encapsulated-options", "code": 43, "type": "empty", "encapsulate": "APC"}],
       "option-data": [{"name": "cookie", "space": "APC", "data": "1APC"},
                       {"name": "vendor-encapsulated-options"}]},
+     {"name": "bootp-clients", "test": "member('BOOTP')", "next-server": "198.51.100.6",
+      "option-data": [{"name": "ntp-servers", "data": "198.51.100.123", "always-send": true}]},
      {"name": "VENDOR_CLASS_raw43", "option-data": [{"code": 43, "csv-format": false, "data": "0102abcd", "always-send": true}]}],
   "subnet4": [{"id": 1, "subnet": "198.51.100.0/24",
       "pools": [{"pool": "198.51.100.100 - 198.51.100.149", "client-class": "BOOTP"},
