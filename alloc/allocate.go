@@ -279,10 +279,22 @@ func (a *run) newLease(addr netip.Addr) *lease.Lease4 {
 	if cid := a.clientID(ctx.Subnet); cid != nil {
 		l.ClientID = bytes.Clone(cid)
 	}
-	if ctx.UserContext != nil {
-		l.UserContext = bytes.Clone(ctx.UserContext)
+	if uc := a.userContext(nil); uc != nil {
+		l.UserContext = uc
 	}
 	return l
+}
+
+// userContext is the user context the lease gets given its current one,
+// or nil to leave it unchanged.
+func (a *run) userContext(old []byte) []byte {
+	if f := a.ctx.ExtendedInfo; f != nil {
+		return f(old)
+	}
+	if a.ctx.UserContext != nil {
+		return bytes.Clone(a.ctx.UserContext)
+	}
+	return nil
 }
 
 // create is Kea's createLease4; the candidate's stripe is held.
@@ -480,9 +492,9 @@ func (a *run) updateInfo(l, old *lease.Lease4) bool {
 		changed = true
 		l.FQDNFwd, l.FQDNRev, l.Hostname = ctx.FwdDNS, ctx.RevDNS, ctx.Hostname
 	}
-	if ctx.UserContext != nil && !bytes.Equal(l.UserContext, ctx.UserContext) {
+	if uc := a.userContext(l.UserContext); uc != nil && !bytes.Equal(l.UserContext, uc) {
 		changed = true
-		l.UserContext = bytes.Clone(ctx.UserContext)
+		l.UserContext = uc
 	}
 	return changed
 }

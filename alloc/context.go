@@ -58,6 +58,11 @@ type Context4 struct {
 	// store-extended-info is true). A change counts as a lease change for
 	// lease caching.
 	UserContext []byte
+	// ExtendedInfo, when not nil, is used instead of UserContext: it is
+	// called with the lease's current user context (nil for a new lease)
+	// and returns the new one, or nil to leave it (store-extended-info
+	// sets Kea's "ISC" entry and keeps the other keys).
+	ExtendedInfo func(old []byte) []byte
 
 	// OfferLifetime is set by Allocate4 for DISCOVER: the offer-lifetime
 	// in use (from the first class that sets it, else the subnet), or 0.

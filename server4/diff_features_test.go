@@ -3,6 +3,7 @@ package server4_test
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -26,7 +27,9 @@ import (
 const featuresConfig = `{"Dhcp4": {
   "interfaces-config": {"interfaces": ["veth-srv"]},
   "lease-database": {"type": "memfile", "name": "DIR/leases4.csv", "lfc-interval": 0},
-  "hooks-libraries": [{"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_bootp.so"}],
+  "control-socket": {"socket-type": "unix", "socket-name": "DIR/ctl.sock"},
+  "hooks-libraries": [{"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_bootp.so"},
+                      {"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so"}],
   "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
   "store-extended-info": true,
   "host-reservation-identifiers": ["circuit-id", "hw-address", "client-id"],
@@ -189,6 +192,35 @@ var featuresScript = []step{
 	}},
 }
 
+// featuresCommands are control commands sent to both servers before a
+// step: a user context set on a lease, which store-extended-info must keep
+// when it writes the relay agent information.
+var featuresCommands = map[string]func(prev map[string]*dhcp4.Packet) string{
+	"renew with another rai": func(prev map[string]*dhcp4.Packet) string {
+		addr := "198.51.100.250"
+		if a := prev["request rai extended info"]; a != nil {
+			addr = a.YIAddr.String()
+		}
+		return `{"command": "lease4-update", "arguments": {"ip-address": "` + addr + `", "subnet-id": 1,
+		  "hw-address": "02:00:00:00:cc:35", "valid-lft": 4000,
+		  "user-context": {"zone": [1, "a"], "comment": "keep me", "ISC": {"other": 1}}}}`
+	},
+}
+
+// command sends a control command to the server's unix socket and returns
+// the answer.
+func (d *diffServer) command(t *testing.T, cmd string) string {
+	conn, err := net.Dial("unix", filepath.Join(d.p.Dir, "ctl.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(conn, cmd)
+	b, _ := io.ReadAll(conn)
+	return string(b)
+}
+
 func TestDifferentialKea22Features(t *testing.T) {
 	testnet.Require(t, "kea-dhcp4")
 	if _, err := os.Stat("/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_bootp.so"); err != nil {
@@ -200,6 +232,16 @@ func TestDifferentialKea22Features(t *testing.T) {
 	kprev, nprev := map[string]*dhcp4.Packet{}, map[string]*dhcp4.Packet{}
 	same := 0
 	for _, s := range featuresScript {
+		if cmd := featuresCommands[s.name]; cmd != nil {
+			for _, d := range []struct {
+				s    *diffServer
+				prev map[string]*dhcp4.Packet
+			}{{kea, kprev}, {nes, nprev}} {
+				if ans := d.s.command(t, cmd(d.prev)); !strings.Contains(ans, `"result": 0`) {
+					t.Errorf("%s: %s", d.s.name, ans)
+				}
+			}
+		}
 		kb, kr := kea.askRaw(t, s.q(kprev))
 		nb, nr := nes.askRaw(t, s.q(nprev))
 		kprev[s.name], nprev[s.name] = kr, nr
@@ -222,6 +264,13 @@ func TestDifferentialKea22Features(t *testing.T) {
 	kl, nl := leaseRows(t, kea), leaseRows(t, nes)
 	if len(kl) == 0 {
 		t.Fatalf("kea-dhcp4 wrote no leases")
+	}
+	merged := false
+	for _, k := range kl {
+		merged = merged || strings.Contains(k, "keep me") && strings.Contains(k, "relay-agent-info")
+	}
+	if !merged {
+		t.Errorf("no lease in Kea's file has both the user context set by lease4-update and the extended info: %v", kl)
 	}
 	for addr, k := range kl {
 		if n := nl[addr]; n != k {

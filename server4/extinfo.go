@@ -1,36 +1,55 @@
 package server4
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
+	"github.com/nestordhcp/nestor/config/kjson"
 	"github.com/nestordhcp/nestor/dhcp4"
 	"github.com/nestordhcp/nestor/lease"
 )
 
-// extendedInfo is the lease user context store-extended-info asks for
-// (Kea 2.2's updateLease4ExtendedInfo): the query's relay agent
-// information option as a hexadecimal string under ISC/relay-agent-info,
-// written in Kea's JSON text form:
-//
-//	{ "ISC": { "relay-agent-info": "0x0103702D31" } }
-//
-// It returns nil (the lease keeps its user context) when the subnet does
-// not store extended info or the query has no option 82.
-func (w *worker) extendedInfo(sn *subnet4) []byte {
-	if sn == nil || !sn.cfg.Eff.StoreExtendedInfo {
+// extendedInfo returns the allocation engine's ExtendedInfo function when
+// store-extended-info applies to the subnet and the query has option 82,
+// else nil (the lease keeps its user context).
+func (w *worker) extendedInfo(sn *subnet4) func([]byte) []byte {
+	if sn == nil || !sn.cfg.Eff.StoreExtendedInfo || !w.q.Has(dhcp4.OptionRelayAgentInformation) {
 		return nil
 	}
+	return w.extInfo
+}
+
+// mergeExtendedInfo is Kea 2.2's updateLease4ExtendedInfo: the query's
+// relay agent information option, as a hexadecimal string, becomes the
+// "ISC" entry of the lease's user context; other keys are kept. The text
+// is Kea's (Element::str(), keys sorted as in its std::map):
+//
+//	{ "ISC": { "relay-agent-info": "0x0103702D31" } }
+func (w *worker) mergeExtendedInfo(old []byte) []byte {
 	rai, ok := w.q.Get(dhcp4.OptionRelayAgentInformation)
 	if !ok {
 		return nil
 	}
 	const upper = "0123456789ABCDEF"
-	b := make([]byte, 0, 40+2*len(rai))
-	b = append(b, `{ "ISC": { "relay-agent-info": "0x`...)
+	hex := make([]byte, 0, 2+2*len(rai))
+	hex = append(hex, "0x"...)
 	for _, c := range rai {
-		b = append(b, upper[c>>4], upper[c&15])
+		hex = append(hex, upper[c>>4], upper[c&15])
 	}
+	if len(bytes.TrimSpace(old)) > 0 {
+		root, _, err := kjson.ParseBytes("user-context", old, kjson.Options{DisableIncludes: true})
+		if err == nil && root.Kind() == kjson.Map {
+			isc := kjson.NewMap()
+			isc.Set("relay-agent-info", kjson.NewString(string(hex)))
+			root.Set("ISC", isc)
+			root.SortKeys()
+			return []byte(root.String())
+		}
+	}
+	b := make([]byte, 0, 40+len(hex))
+	b = append(b, `{ "ISC": { "relay-agent-info": "`...)
+	b = append(b, hex...)
 	return append(b, `" } }`...)
 }
 

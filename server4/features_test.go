@@ -178,6 +178,17 @@ func TestStoreExtendedInfo(t *testing.T) {
 	if got, want := ctx(), `{ "ISC": { "relay-agent-info": "0x010178" } }`; got != want {
 		t.Errorf("after a request without option 82: %s, want %s", got, want)
 	}
+	// Other keys of the user context are kept; the ISC entry is replaced.
+	l, _ := ts.LeaseStore().Lease4(netip.MustParseAddr(addr))
+	l = l.Clone()
+	l.UserContext = []byte(`{"zone": [1, "a"], "ISC": {"other": 1}, "comment": "keep me"}`)
+	if err := ts.LeaseStore().UpdateLease4(l); err != nil {
+		t.Fatal(err)
+	}
+	req([]byte{1, 1, 'y'})
+	if got, want := ctx(), `{ "ISC": { "relay-agent-info": "0x010179" }, "comment": "keep me", "zone": [ 1, "a" ] }`; got != want {
+		t.Errorf("merged user context = %s, want %s", got, want)
+	}
 
 	off := newTestServer(t, testConfig)
 	q := query(dhcp4.DHCPREQUEST, 6, dhcp4.Option{Code: dhcp4.OptionRequestedAddress, Data: ip(addr)},

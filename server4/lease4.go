@@ -59,7 +59,7 @@ func (w *worker) assignLease() (bool, error) {
 	}
 	w.processClientName()
 	w.callDdns4Update()
-	a.UserContext = w.extendedInfo(sn)
+	a.ExtendedInfo = w.extendedInfo(sn)
 	l, old, err := w.srv.engine.Allocate4(a)
 	if err != nil {
 		return false, err

@@ -44,6 +44,9 @@ type worker struct {
 	// (batch.go) instead of sending it at once.
 	deferSend bool
 	scratch   []byte
+	// extInfo is mergeExtendedInfo bound once, so that handing it to the
+	// allocation engine costs no allocation per packet.
+	extInfo func([]byte) []byte
 }
 
 // Lease4Collection is the Go type of the leases4 and deleted_leases4
@@ -55,7 +58,7 @@ type Lease4Collection []*lease.Lease4
 type Subnet4Collection []*config.Subnet4
 
 func newWorker(s *Server) *worker {
-	return &worker{
+	w := &worker{
 		srv:     s,
 		raw:     make([]byte, 0, netio.MaxPayload),
 		out:     netio.NewPacket(),
@@ -63,6 +66,8 @@ func newWorker(s *Server) *worker {
 		hosts:   make(map[uint32]*host.Host, 2),
 		scratch: make([]byte, 0, 256),
 	}
+	w.extInfo = w.mergeExtendedInfo
+	return w
 }
 
 // reset prepares the worker for a new query.
