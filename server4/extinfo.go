@@ -37,7 +37,11 @@ func (w *worker) mergeExtendedInfo(old []byte) []byte {
 	for _, c := range rai {
 		hex = append(hex, upper[c>>4], upper[c&15])
 	}
-	if len(bytes.TrimSpace(old)) > 0 {
+	b := make([]byte, 0, 40+len(hex))
+	b = append(b, `{ "ISC": { "relay-agent-info": "`...)
+	b = append(b, hex...)
+	b = append(b, `" } }`...)
+	if len(bytes.TrimSpace(old)) > 0 && !bytes.Equal(old, b) {
 		root, _, err := kjson.ParseBytes("user-context", old, kjson.Options{DisableIncludes: true})
 		if err == nil && root.Kind() == kjson.Map {
 			isc := kjson.NewMap()
@@ -47,10 +51,7 @@ func (w *worker) mergeExtendedInfo(old []byte) []byte {
 			return []byte(root.String())
 		}
 	}
-	b := make([]byte, 0, 40+len(hex))
-	b = append(b, `{ "ISC": { "relay-agent-info": "`...)
-	b = append(b, hex...)
-	return append(b, `" } }`...)
+	return b
 }
 
 // recoverStashedAgentOption is Kea 2.6's stash-agent-options recovery:
