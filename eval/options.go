@@ -33,6 +33,12 @@ type optExpr struct {
 	code  uint16
 	space string // space the option's definition is looked up in
 	def   *option.Definition
+	// parentSpace and parentCode name the parent of a sub-option: when
+	// the evaluation's definitions encapsulate another space in the
+	// parent (a class's option-def for option 43), the sub-option's
+	// definition is looked up there, as Kea's deferred unpacking does.
+	parentSpace string
+	parentCode  uint16
 }
 
 func (o *optExpr) present(s *Scratch) bool {
@@ -59,7 +65,13 @@ func (o *optExpr) evalStr(s *Scratch) []byte {
 	}
 	def := o.def
 	if defs := s.defs(); defs != nil && o.space != "" {
-		def = defs.Lookup(o.space, o.code)
+		space := o.space
+		if o.parentSpace != "" {
+			if pd := defs.Lookup(o.parentSpace, o.parentCode); pd != nil && pd.Encapsulate != "" {
+				space = pd.Encapsulate
+			}
+		}
+		def = defs.Lookup(space, o.code)
 	}
 	if s.c4 != nil && !s.c4.DeferredUnpacked && o.space == option.SpaceDHCP4 && (o.code == 43 || o.code >= 224 && o.code <= 254) {
 		def = nil
@@ -107,7 +119,9 @@ func (c *compiler) subOptionExpr(code, sub uint16, repr int) *optExpr {
 		return c.newOpt(never{}, "", sub, repr)
 	}
 	f := &subFinder{parent: parent.f, u: c.u, off: off, code: sub, padEnd: c.u == option.V4 && code == 43}
-	return c.newOpt(f, space, sub, repr)
+	o := c.newOpt(f, space, sub, repr)
+	o.parentSpace, o.parentCode = parent.space, code
+	return o
 }
 
 // subArea tells where the sub-options of an option start and which space

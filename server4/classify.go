@@ -3,6 +3,7 @@ package server4
 import (
 	"github.com/nestordhcp/nestor/dhcp4"
 	"github.com/nestordhcp/nestor/klog"
+	"github.com/nestordhcp/nestor/option"
 )
 
 // vendorClassPrefix is the prefix of the built-in class named after
@@ -19,6 +20,31 @@ func (w *worker) classify1() {
 		w.q.Classes.Add(w.srv.intern(w.scratch))
 	}
 	w.evaluate(w.snap.phase1)
+	w.deferredUnpack()
+}
+
+// deferredUnpack is Kea's deferredUnpack, done after the first
+// classification pass: from then on option 43 of the query is read with
+// the definition of the first class of the query that defines code 43 in
+// its own option-def (a vendor's encapsulated space), else the global or
+// standard one. Until then expressions see it undecoded, as in Kea.
+func (w *worker) deferredUnpack() {
+	w.unpacked = true
+	if !w.q.Has(dhcp4.OptionVendorEncapsulated) {
+		return
+	}
+	for _, name := range w.q.Classes {
+		c := w.snap.byName[name]
+		if c == nil || c.cfg == nil || c.cfg.Defs == nil {
+			continue
+		}
+		for _, d := range c.cfg.OptionDefs {
+			if d.Code == uint16(dhcp4.OptionVendorEncapsulated) && (d.Space == "" || d.Space == option.SpaceDHCP4) {
+				w.defs = c.cfg.Defs
+				return
+			}
+		}
+	}
 }
 
 // classify2 follows the host lookup: KNOWN or UNKNOWN, then the classes
@@ -51,7 +77,10 @@ func (w *worker) fillEvalContext() {
 	e.Src, e.Dst = w.q.Src.Addr(), w.q.Dst.Addr()
 	e.Len = w.q.Len
 	e.Defs = w.snap.cfg.Defs
-	e.DeferredUnpacked = true
+	if w.defs != nil {
+		e.Defs = w.defs
+	}
+	e.DeferredUnpacked = w.unpacked
 	if e.Member == nil {
 		e.Member = w.has
 	}

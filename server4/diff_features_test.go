@@ -45,6 +45,10 @@ const featuresConfig = `{"Dhcp4": {
       "option-def": [{"name": "vendor-encapsulated-options", "code": 43, "type": "empty", "encapsulate": "APC"}],
       "option-data": [{"name": "cookie", "space": "APC", "data": "1APC"},
                       {"name": "vendor-encapsulated-options"}]},
+     {"name": "apc-early", "test": "option[43].option[1].exists",
+      "option-data": [{"name": "time-offset", "data": "60", "always-send": true}]},
+     {"name": "apc-cookie", "test": "member('UNKNOWN') and option[43].option[1].text == 'probe'",
+      "option-data": [{"name": "log-servers", "data": "198.51.100.7", "always-send": true}]},
      {"name": "bootp-clients", "test": "member('BOOTP')", "next-server": "198.51.100.6",
       "option-data": [{"name": "ntp-servers", "data": "198.51.100.123", "always-send": true}]},
      {"name": "VENDOR_CLASS_raw43", "option-data": [{"code": 43, "csv-format": false, "data": "0102abcd", "always-send": true}]}],
@@ -159,6 +163,12 @@ var featuresScript = []step{
 	}},
 	{"discover class option 43", func(map[string]*dhcp4.Packet) *dhcp4.Packet {
 		return relayed(dhcp4.DHCPDISCOVER, 0x34, 0x1090, prlVendor, optS(60, "APC"))
+	}},
+	{"discover option 43 read with the class definition", func(map[string]*dhcp4.Packet) *dhcp4.Packet {
+		return relayed(dhcp4.DHCPDISCOVER, 0x44, 0x1100, prlVendor, optS(60, "APC"), optS(43, "\x01\x05probe"))
+	}},
+	{"discover option 43 without the class", func(map[string]*dhcp4.Packet) *dhcp4.Packet {
+		return relayed(dhcp4.DHCPDISCOVER, 0x45, 0x1110, prlVendor, optS(43, "\x01\x05probe"))
 	}},
 	{"discover vendor class raw 43", func(map[string]*dhcp4.Packet) *dhcp4.Packet {
 		return relayed(dhcp4.DHCPDISCOVER, 0x39, 0x10a0, prl, optS(60, "raw43"))

@@ -9,6 +9,7 @@ import (
 	"github.com/nestordhcp/nestor/host"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/netio"
+	"github.com/nestordhcp/nestor/option"
 	"github.com/nestordhcp/nestor/pkt"
 )
 
@@ -44,6 +45,11 @@ type worker struct {
 	// (batch.go) instead of sending it at once.
 	deferSend bool
 	scratch   []byte
+	// unpacked is set after the first classification pass (Kea's
+	// deferredUnpack); defs then are the definitions option 43 is read
+	// with when a class of the query defines it (nil: the global set).
+	unpacked bool
+	defs     *option.DefSet
 	// extInfo is mergeExtendedInfo bound once, so that handing it to the
 	// allocation engine costs no allocation per packet.
 	extInfo func([]byte) []byte
@@ -82,6 +88,7 @@ func (w *worker) reset() {
 	w.ids = w.ids[:0]
 	clear(w.hosts)
 	w.actx = alloc.Context4{}
+	w.unpacked, w.defs = false, nil
 }
 
 // load copies a received packet into the worker.
