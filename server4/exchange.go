@@ -27,15 +27,20 @@ func (w *worker) initExchange(sn *subnet4, respType dhcp4.MessageType) bool {
 			a.ClientID = w.q.ClientID()
 		}
 		if sn.cfg.Eff.ReservationsInSubnet || sn.cfg.Eff.ReservationsGlobal {
-			w.hostIdentifiers()
+			if !a.EarlyGlobalLookup {
+				w.hostIdentifiers()
+			}
 			w.srv.engine.FindReservations(a)
 		}
 	}
 	w.host = a.CurrentHost()
-	if w.host != nil {
+	if w.host != nil && len(w.host.ClientClasses) > 0 {
 		for _, c := range w.host.ClientClasses {
 			w.q.Classes.Add(c)
 		}
+		// The first-pass classes are evaluated again with the reserved
+		// ones (Kea's setReservedClientClasses then evaluateClasses).
+		w.evaluate(w.snap.phase1)
 	}
 	w.classify2(len(a.Hosts) > 0)
 	if w.has("DROP") {

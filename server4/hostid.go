@@ -5,6 +5,7 @@ import (
 
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/host"
+	"github.com/nestordhcp/nestor/klog/keamsg"
 )
 
 // flexIdentifier runs the host4_identifier callouts (Kea's setHostIdentifiers
@@ -51,4 +52,37 @@ func (w *worker) insertIdentifier(ids []host.Identifier, id host.Identifier) []h
 		}
 	}
 	return slices.Insert(ids, at, id)
+}
+
+// earlyGlobalLookup is Kea's earlyGHRLookup (early-global-reservations-
+// lookup): before subnet selection, the client's global reservation is
+// looked up with its host identifiers; the classes it reserves are added
+// and the first-pass classes evaluated again, then KNOWN and the classes
+// depending on it, so that subnet selection and pool guards see them. A
+// query in DROP by then is dropped (false). The reservation is kept for
+// the rest of the processing.
+func (w *worker) earlyGlobalLookup() bool {
+	a := &w.actx
+	a.EarlyGlobalLookup = true
+	a.Hosts = w.hosts
+	w.hostIdentifiers()
+	g := w.srv.engine.FindGlobalReservation(a)
+	if g == nil {
+		return true
+	}
+	if len(g.ClientClasses) > 0 {
+		for _, c := range g.ClientClasses {
+			w.q.Classes.Add(c)
+		}
+		w.evaluate(w.snap.phase1)
+	}
+	w.q.Classes.Add("KNOWN")
+	w.evaluate(w.snap.phase2)
+	if w.has("DROP") {
+		w.srv.log.Debug(dbgDrop, keamsg.DHCP4_PACKET_DROP_0010, w.label())
+		w.srv.pstats.receiveDrop.Inc()
+		return false
+	}
+	w.hosts[0] = g
+	return true
 }

@@ -107,6 +107,11 @@ func (w *worker) processQuery(mt dhcp4.MessageType) (parked bool) {
 		st.receiveDrop.Inc()
 		return false
 	}
+	if w.snap.earlyGlobal && (mt == dhcp4.DHCPDISCOVER || mt == dhcp4.DHCPREQUEST || mt == dhcp4.DHCPINFORM) {
+		if !w.earlyGlobalLookup() {
+			return false
+		}
+	}
 	var err error
 	switch mt {
 	case dhcp4.DHCPDISCOVER:
