@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nestordhcp/nestor/dhcp4"
+	"github.com/nestordhcp/nestor/internal/testnet"
 )
 
 // clientConn opens a UDP socket on port 68 inside the client namespace,
@@ -273,4 +274,60 @@ func TestE2EDeclineInformFloodReload(t *testing.T) {
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestE2EBroadcastServerIDTwoAddresses: with raw sockets, every address of
+// an interface has its own socket and each receives a copy of a broadcast
+// query, so the server answers a broadcast DISCOVER once per address (Kea
+// 2.2 does the same). Every answer must come from the interface's first
+// address, in option 54 and as the IP source: Kea's getSocket finds no
+// socket bound to 255.255.255.255 and takes the interface's first one.
+// Answering the copy that came in on the second address's socket with that
+// address as server identifier made udhcpc REQUEST from the wrong server
+// (NAK) or bind with the wrong server.
+func TestE2EBroadcastServerIDTwoAddresses(t *testing.T) {
+	const second = "198.51.100.250"
+	e := startE2ESetup(t, "s4sid", func(p *testnet.Pair) {
+		p.Server.Run("ip", "addr", "add", second+"/32", "dev", p.ServerIface)
+	})
+	e.p.AddClientAddrs()
+	c := clientConn(t, e)
+	q := clientPacket(dhcp4.DHCPDISCOVER, 7, 0x700)
+	b, err := q.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WriteToUDP(b, bcast67); err != nil {
+		t.Fatal(err)
+	}
+	// Wait (bounded) for the two answers, one per socket.
+	type answer struct {
+		sid  string
+		from netip.Addr
+	}
+	var got []answer
+	buf := make([]byte, 1500)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(got) < 2 && time.Now().Before(deadline) {
+		c.SetReadDeadline(deadline)
+		n, from, err := c.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			break
+		}
+		r := &dhcp4.Packet{}
+		if r.Decode(buf[:n]) != nil || r.Xid != q.Xid || r.MessageType() != dhcp4.DHCPOFFER {
+			continue
+		}
+		sid, _ := r.Get(dhcp4.OptionServerIdentifier)
+		a, _ := netip.AddrFromSlice(sid)
+		got = append(got, answer{a.String(), from.Addr().Unmap()})
+	}
+	if len(got) != 2 {
+		t.Fatalf("got %d OFFERs, want one per raw socket (2): %v", len(got), got)
+	}
+	for i, a := range got {
+		if a.sid != testnet.ServerV4 || a.from.String() != testnet.ServerV4 {
+			t.Errorf("OFFER %d: server identifier %s from %s, want %s from %s", i+1, a.sid, a.from, testnet.ServerV4, testnet.ServerV4)
+		}
+	}
 }

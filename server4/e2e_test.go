@@ -85,9 +85,19 @@ type e2e struct {
 
 func startE2E(t *testing.T, prefix string, programs ...string) *e2e {
 	t.Helper()
+	return startE2ESetup(t, prefix, nil, programs...)
+}
+
+// startE2ESetup is startE2E with setup run on the namespaces before the
+// server starts (nil: nothing).
+func startE2ESetup(t *testing.T, prefix string, setup func(*testnet.Pair), programs ...string) *e2e {
+	t.Helper()
 	testnet.Require(t, programs...)
 	bin := nestorBinary(t)
 	p := testnet.NewPair(t, prefix)
+	if setup != nil {
+		setup(p)
+	}
 	e := &e2e{p: p, cfg: filepath.Join(p.Dir, "kea-dhcp4.json"), leases: filepath.Join(p.Dir, "leases4.csv"),
 		hook: filepath.Join(p.Dir, "hook.log")}
 	if err := os.WriteFile(e.cfg, []byte(strings.ReplaceAll(e2eConfig, "DIR", p.Dir)), 0o644); err != nil {

@@ -81,6 +81,9 @@ type Server struct {
 	detector  netio.Detector
 	sender    func(*netio.Packet) error
 	sockAddrs atomic.Pointer[map[[4]byte]bool]
+	// firstAddrs is, per interface index, the address of the interface's
+	// first IPv4 socket: Kea's IfaceMgr::getSocket for a broadcast query.
+	firstAddrs atomic.Pointer[map[int]netip.Addr]
 
 	workers sync.Pool
 	// Batched replies (batch.go): the outbox, the packets carrying the
@@ -230,9 +233,12 @@ func (l pktLabel) String() string {
 
 func (s *Server) enabled() bool { return s.disabled.Enabled() }
 
-// socketAddrs records the addresses the DHCP sockets are bound to.
+// recordSocketAddrs records the addresses the DHCP sockets are bound to,
+// and each interface's first socket address (sockets are opened in the
+// order of the interface's addresses, as Kea opens them).
 func (s *Server) recordSocketAddrs() {
 	m := map[[4]byte]bool{}
+	first := map[int]netip.Addr{}
 	for _, a := range s.opts.LocalAddrs {
 		if a.Is4() {
 			m[a.As4()] = true
@@ -240,10 +246,29 @@ func (s *Server) recordSocketAddrs() {
 	}
 	if s.sockets != nil {
 		for _, c := range s.sockets.Conns() {
-			if a := c.Spec().Addr; a.Is4() {
+			sp := c.Spec()
+			if a := sp.Addr; a.Is4() {
 				m[a.As4()] = true
+				if sp.Iface == nil {
+					continue
+				}
+				if _, ok := first[sp.Iface.Index]; !ok {
+					first[sp.Iface.Index] = a
+				}
 			}
 		}
 	}
 	s.sockAddrs.Store(&m)
+	s.firstAddrs.Store(&first)
+}
+
+// firstSocketAddr is the address of the first IPv4 socket open on the
+// interface, if any.
+func (s *Server) firstSocketAddr(ifindex int) (netip.Addr, bool) {
+	m := s.firstAddrs.Load()
+	if m == nil {
+		return netip.Addr{}, false
+	}
+	a, ok := (*m)[ifindex]
+	return a, ok
 }

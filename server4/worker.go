@@ -118,11 +118,18 @@ func receivedOnBroadcast(p *pkt.Pkt4) bool {
 }
 
 // localAddr is the server address of the exchange: the query's
-// destination, or the receiving socket's address when the query was
-// broadcast (Kea's getSocket(query).addr_).
+// destination, or, when the query was broadcast, the address of the first
+// IPv4 socket open on the interface it came in on (Kea's
+// getSocket(query).addr_: no socket is bound to 255.255.255.255, so Kea
+// takes the interface's first one). With raw sockets every socket of an
+// interface receives a broadcast, one copy each: each copy is answered from
+// the same address, as Kea answers them.
 func (w *worker) localAddr() netip.Addr {
 	a := w.q.Dst.Addr()
 	if (!a.IsValid() || receivedOnBroadcast(&w.q) || a.IsUnspecified()) && w.conn != nil {
+		if first, ok := w.srv.firstSocketAddr(w.q.IfIndex); ok {
+			return first
+		}
 		return w.conn.Spec().Addr
 	}
 	return a
