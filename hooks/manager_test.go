@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -487,9 +489,20 @@ func (l *servicesLib) MultiThreadingCompatible() bool {
 	return true
 }
 
+// servicesLibs is the instance the registered libtest_services.so
+// factory returns: registered once per process, so the test can run again
+// (-count=N).
+var (
+	servicesLibOnce sync.Once
+	servicesLibs    atomic.Pointer[servicesLib]
+)
+
 func TestServicesReachLibraries(t *testing.T) {
 	lib := &servicesLib{}
-	RegisterLibrary("libtest_services.so", func() Library { return lib })
+	servicesLibs.Store(lib)
+	servicesLibOnce.Do(func() {
+		RegisterLibrary("libtest_services.so", func() Library { return servicesLibs.Load() })
+	})
 	type daemon struct{ name string }
 	d := &daemon{name: "kea-dhcp4"}
 	m := NewManager(Options{ProcName: "kea-dhcp4", Services: d})
