@@ -212,7 +212,7 @@ func (a *run) deleteOld(old *lease.Lease4) {
 	mu := a.e.locks.stripe(old.Addr)
 	mu.Lock()
 	cur, err := a.e.store.Lease4(old.Addr)
-	if err == nil && cur.BelongsTo(a.ctx.HWAddr.Bytes, cur.ClientID) && a.e.store.DeleteLease4(old.Addr) == nil && live(cur) {
+	if err == nil && cur.BelongsTo(a.ctx.HWAddr.Bytes, cur.ClientID) && a.e.remove(cur) == nil && live(cur) {
 		a.e.subnetPoolStat(a.ec, cur.SubnetID, cur.Addr, "assigned-addresses", -1)
 	}
 	mu.Unlock()
@@ -315,6 +315,7 @@ func (a *run) create(addr netip.Addr) (*lease.Lease4, error) {
 	l.PoolID = a.ec.poolID(ctx.Subnet.ID, l.Addr)
 	if err := a.e.store.AddLease4(l); err != nil {
 		if errors.Is(err, lease.ErrExists) {
+			a.e.markAddr(a.ec, addr, true)
 			return nil, nil // another server or command took it
 		}
 		return nil, err
@@ -423,7 +424,13 @@ func (a *run) renew(client *lease.Lease4) (*lease.Lease4, error) {
 	}
 	if a.writes() {
 		l.PoolID = a.ec.poolID(ctx.Subnet.ID, l.Addr)
-		if err := a.e.store.UpdateLease4(l); err != nil {
+		if err := a.e.update(l, old); err != nil {
+			if a.e.shared != nil && errors.Is(err, lease.ErrNotFound) {
+				// Another server changed or removed the lease since it
+				// was read: as Kea, no lease (NAK).
+				a.e.log.Error("error during allocation", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "error", changedErr(l.Addr))
+				return nil, nil
+			}
 			return nil, err
 		}
 		if expired(old, a.now) || old.State == lease.StateExpiredReclaimed {
@@ -448,7 +455,13 @@ func (a *run) reuseExpired(expired *lease.Lease4) (*lease.Lease4, error) {
 	}
 	if a.writes() {
 		expired.PoolID = a.ec.poolID(ctx.Subnet.ID, expired.Addr)
-		if err := a.e.store.UpdateLease4(expired); err != nil {
+		if err := a.e.update(expired, old); err != nil {
+			if a.e.shared != nil && errors.Is(err, lease.ErrNotFound) {
+				// Another server reused or reclaimed it meanwhile: the
+				// caller tries the next candidate.
+				a.e.log.Debug("expired lease changed by another server", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "error", changedErr(expired.Addr))
+				return nil, nil
+			}
 			return nil, err
 		}
 		a.countAssigned(expired)

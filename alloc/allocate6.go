@@ -2,6 +2,7 @@ package alloc
 
 import (
 	"bytes"
+	"errors"
 	"math/rand/v2"
 	"net/netip"
 
@@ -120,6 +121,14 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 	}
 	for _, l := range existing {
 		nl, err := r.extend(l, renewPoint)
+		if err == errChanged {
+			// Another server changed the lease since it was read: as
+			// Kea's renewLeases6, the renewal gives nothing.
+			r.e.log.Error("error extending a lease", "msgid", "ALLOC_ENGINE_V6_EXTEND_ERROR",
+				"error", "unable to update lease for address "+l.Addr.String()+" as it does not exist")
+			res.Leases = nil
+			return res, nil
+		}
 		if err != nil {
 			return res, err
 		}
@@ -454,15 +463,20 @@ func (r *run6) take(pr netip.Prefix) (*lease.Lease6, error) {
 	}
 	if cur == nil {
 		if err := e.store.AddLease6(l); err != nil {
-			if err == lease.ErrExists {
-				return nil, nil
+			if errors.Is(err, lease.ErrExists) {
+				return nil, nil // another server or command took it
 			}
 			return nil, err
 		}
 		e.countAssigned(r.ec, l, 1, true)
 		return l, nil
 	}
-	if err := e.store.UpdateLease6(l); err != nil {
+	if err := e.update(l, cur); err != nil {
+		if e.shared != nil && errors.Is(err, lease.ErrNotFound) {
+			// Another server took, renewed or reclaimed it since it was
+			// read: the caller tries the next candidate.
+			return nil, nil
+		}
 		return nil, err
 	}
 	if reuse {
@@ -614,7 +628,10 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, err
 	if wasExpired {
 		e.reclaim6(r.ec, c, cur.Clone(), reclaimLeave)
 	}
-	if err := e.store.UpdateLease6(l); err != nil {
+	if err := e.update(l, cur); err != nil {
+		if e.shared != nil && errors.Is(err, lease.ErrNotFound) {
+			return nil, errChanged
+		}
 		return nil, err
 	}
 	if wasExpired || cur.State == lease.StateExpiredReclaimed {
@@ -628,7 +645,7 @@ func (r *run6) remove(l *lease.Lease6) {
 	mu := r.e.locks.stripe(l.Addr)
 	mu.Lock()
 	defer mu.Unlock()
-	if err := r.e.store.DeleteLease6(l.Addr); err == nil && l.State == lease.StateDefault {
+	if err := r.e.delete(l); err == nil && l.State == lease.StateDefault {
 		r.e.countAssigned(r.ec, l, -1, false)
 	}
 }
@@ -672,3 +689,7 @@ func (e *Engine6) callout6(c *Context6, p hooks.Point, set, get func(h *hooks.Ca
 	}
 	return h.Status()
 }
+
+// errChanged is extend's report of a lease another server changed between
+// the read and the write (shared stores only).
+var errChanged = errors.New("alloc: lease changed by another server")

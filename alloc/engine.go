@@ -32,7 +32,10 @@ var ErrNoHWAddr = errors.New("alloc: HWAddr must be defined")
 // state (iterative positions, free lease queues, occupancy bitmaps)
 // survives. It is safe for concurrent use.
 type Engine4 struct {
-	store  lease.Store4
+	store lease.Store4
+	// shared is the store's conditional writes when several servers may
+	// share it (SQL backends); nil for memfile.
+	shared lease.SharedStore4
 	hk     *hooks.Manager
 	st     *stats.Registry
 	log    *slog.Logger
@@ -97,6 +100,7 @@ func NewEngine4(cfg *config.Dhcp4, store lease.Store4, hosts host.Store4, hk *ho
 	}
 	e := &Engine4{store: store, hk: hk, st: st, log: logger, states: make(map[[2]uint32]*poolState), Now: time.Now}
 	e.locks.seed = maphash.MakeSeed()
+	e.shared, _ = store.(lease.SharedStore4)
 	// Follow the store before loading pools so that no change is missed.
 	// onChange only reads the lease: watch without copies when the store
 	// can.
@@ -233,6 +237,65 @@ func (e *Engine4) loadPool(ps *poolState) {
 	}
 }
 
+// resyncFull reads again from a shared store the bitmaps of the subnet's
+// pools that look full, at most once a second per pool: the bitmaps follow
+// only this server's writes, and another server sharing the database may
+// have released or reclaimed addresses this one still sees as used.
+func (e *Engine4) resyncFull(si *subnetInfo, now int64) {
+	for _, r := range si.pools {
+		ps := r.state
+		ps.mu.Lock()
+		full := ps.used != nil && uint64(ps.nused) >= ps.count() && ps.synced != now
+		if full {
+			ps.synced = now
+		}
+		ps.mu.Unlock()
+		if full {
+			e.reloadPool(ps)
+		}
+	}
+}
+
+// reloadPool replaces the bitmap of a pool with what the store holds.
+func (e *Engine4) reloadPool(ps *poolState) {
+	used := make([]uint64, len(ps.used))
+	var nused uint32
+	after := u32Addr(ps.first - 1)
+	if ps.first == 0 {
+		after = netip.AddrFrom4([4]byte{})
+	}
+	for {
+		page, err := e.store.Leases4Page(after, 1024)
+		if err != nil {
+			e.log.Error("cannot read leases for a pool", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "error", err)
+			return
+		}
+		done := len(page) < 1024
+		for _, l := range page {
+			v := addrU32(l.Addr)
+			if v > ps.last {
+				done = true
+				break
+			}
+			if v >= ps.first && live(l) {
+				off := v - ps.first
+				if used[off>>6]&(1<<(off&63)) == 0 {
+					used[off>>6] |= 1 << (off & 63)
+					nused++
+				}
+			}
+		}
+		if done || len(page) == 0 || addrU32(page[len(page)-1].Addr) >= ps.last {
+			break
+		}
+		after = page[len(page)-1].Addr
+	}
+	ps.mu.Lock()
+	ps.used, ps.nused = used, nused
+	ps.flqBuilt, ps.flq, ps.inq = false, nil, nil
+	ps.mu.Unlock()
+}
+
 // onChange keeps the pool bitmaps in step with the store.
 func (e *Engine4) onChange(c lease.Change4) {
 	ec := e.cur.Load()
@@ -264,6 +327,32 @@ func (e *Engine4) markAddr(ec *engineConfig, a netip.Addr, busy bool) {
 }
 
 func (e *Engine4) now() int64 { return e.Now().Unix() }
+
+// update writes l, read from the store as old. On a shared store the write
+// happens only while the stored lease still expires when old does (Kea's
+// UPDATE ... WHERE address = ? AND expire = ?), so that a lease another
+// server changed meanwhile is not overwritten: lease.ErrNotFound then.
+func (e *Engine4) update(l, old *lease.Lease4) error {
+	if e.shared != nil {
+		return e.shared.UpdateLease4Cond(l, old)
+	}
+	return e.store.UpdateLease4(l)
+}
+
+// remove deletes old, read from the store; on a shared store only while it
+// is unchanged (lease.ErrNotFound otherwise).
+func (e *Engine4) remove(old *lease.Lease4) error {
+	if e.shared != nil {
+		return e.shared.DeleteLease4Cond(old)
+	}
+	return e.store.DeleteLease4(old.Addr)
+}
+
+// changedErr is Kea's NoSuchLease text for a lease another server changed
+// or deleted between the read and the write.
+func changedErr(a netip.Addr) error {
+	return errors.New("unable to update lease for address " + a.String() + " as it does not exist")
+}
 
 // addrLocks is a striped set of locks: an address is held while the engine
 // checks and writes its lease (Kea's ResourceHandler4). A goroutine never

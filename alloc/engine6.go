@@ -35,11 +35,14 @@ const maxCandidates6 = 4096
 // being changed is held in a striped lock.
 type Engine6 struct {
 	store lease.Store6
-	hk    *hooks.Manager
-	st    *stats.Registry
-	log   *slog.Logger
-	cur   atomic.Pointer[engine6Config]
-	locks addr6Locks
+	// shared is the store's conditional writes when several servers may
+	// share it (SQL backends); nil for memfile.
+	shared lease.SharedStore6
+	hk     *hooks.Manager
+	st     *stats.Registry
+	log    *slog.Logger
+	cur    atomic.Pointer[engine6Config]
+	locks  addr6Locks
 
 	// positions are the iterative allocators' next offsets per pool,
 	// kept across reconfigurations for unchanged pools; queues the free
@@ -115,6 +118,7 @@ func NewEngine6(cfg *config.Dhcp6, store lease.Store6, hosts host.Store6, hk *ho
 	e := &Engine6{store: store, hk: hk, st: st, log: logger, Now: time.Now, positions: map[pool6Key]*atomic.Uint64{},
 		queues: map[pool6Key]*poolState{}}
 	e.locks.seed = maphash.MakeSeed()
+	e.shared, _ = store.(lease.SharedStore6)
 	e.Reconfigure(cfg, hosts)
 	store.Watch6(e.onChange6)
 	return e
@@ -397,4 +401,23 @@ type addr6Locks struct {
 func (a *addr6Locks) stripe(addr netip.Addr) *sync.Mutex {
 	b := addr.As16()
 	return &a.stripes[maphash.Bytes(a.seed, b[:])&1023]
+}
+
+// update writes l, read from the store as old; on a shared store only
+// while the stored lease still expires when old does (Kea's UPDATE ...
+// WHERE address = ? AND expire = ?), lease.ErrNotFound otherwise.
+func (e *Engine6) update(l, old *lease.Lease6) error {
+	if e.shared != nil {
+		return e.shared.UpdateLease6Cond(l, old)
+	}
+	return e.store.UpdateLease6(l)
+}
+
+// delete removes old, read from the store; on a shared store only while it
+// is unchanged (lease.ErrNotFound otherwise).
+func (e *Engine6) delete(old *lease.Lease6) error {
+	if e.shared != nil {
+		return e.shared.DeleteLease6Cond(old)
+	}
+	return e.store.DeleteLease6(old.Addr)
 }

@@ -61,6 +61,9 @@ type poolState struct {
 	inq      []uint64
 	flqBuilt bool
 	rng      *rand.Rand
+	// synced is when the bitmap was last read again from a shared store
+	// (unix seconds).
+	synced int64
 }
 
 func newPoolState(first, last netip.Addr) *poolState {

@@ -59,13 +59,16 @@ func (e *Engine4) reclaim(ec *engineConfig, ctx *Context4, l *lease.Lease4, mode
 		if mode != reclaimLeave {
 			var err error
 			if remove {
-				err = e.store.DeleteLease4(l.Addr)
+				err = e.remove(l)
 			} else {
 				l.State = lease.StateExpiredReclaimed
 				l.UserContext = nil
-				err = e.store.UpdateLease4(l)
+				err = e.update(l, l) // the expiration time is unchanged
 			}
-			if err != nil && !errors.Is(err, lease.ErrNotFound) {
+			if err != nil && (e.shared != nil || !errors.Is(err, lease.ErrNotFound)) {
+				// On a shared store, ErrNotFound: another server renewed,
+				// reused or reclaimed the lease meanwhile (Kea logs the
+				// failure the same way).
 				e.log.Error("failed to reclaim lease", "msgid", "ALLOC_ENGINE_V4_LEASE_RECLAMATION_FAILED",
 					"address", l.Addr.String(), "error", err)
 				return false

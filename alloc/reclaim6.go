@@ -48,13 +48,16 @@ func (e *Engine6) reclaim6(ec *engine6Config, c *Context6, l *lease.Lease6, mode
 		if mode != reclaimLeave {
 			var err error
 			if remove {
-				err = e.store.DeleteLease6(l.Addr)
+				err = e.delete(l)
 			} else {
 				l.State = lease.StateExpiredReclaimed
 				l.Hostname, l.FQDNFwd, l.FQDNRev = "", false, false
-				err = e.store.UpdateLease6(l)
+				err = e.update(l, l) // the expiration time is unchanged
 			}
-			if err != nil && !errors.Is(err, lease.ErrNotFound) {
+			if err != nil && (e.shared != nil || !errors.Is(err, lease.ErrNotFound)) {
+				// On a shared store, ErrNotFound: another server renewed,
+				// reused or reclaimed the lease meanwhile (Kea logs the
+				// failure the same way).
 				e.log.Error("failed to reclaim lease", "msgid", "ALLOC_ENGINE_V6_LEASE_RECLAMATION_FAILED",
 					"address", l.Addr.String(), "error", err)
 				return false

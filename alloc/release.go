@@ -51,9 +51,9 @@ func (e *Engine4) Release4(ctx *Context4, addr netip.Addr) (*lease.Lease4, error
 		// The server removes the DNS entries now; reclamation must not
 		// do it again.
 		l.Hostname, l.FQDNFwd, l.FQDNRev = "", false, false
-		err = e.store.UpdateLease4(l)
+		err = e.update(l, old)
 	} else {
-		err = e.store.DeleteLease4(addr)
+		err = e.remove(old)
 	}
 	if err != nil {
 		return nil, err
@@ -131,7 +131,7 @@ func (e *Engine4) declineLocked(l *lease.Lease4) (*lease.Lease4, error) {
 	l.ValidLifetime = ec.probation
 	l.State = lease.StateDeclined
 	l.UserContext = nil
-	if err := e.store.UpdateLease4(l); err != nil {
+	if err := e.update(l, old); err != nil {
 		return nil, err
 	}
 	e.subnetPoolStat(ec, l.SubnetID, l.Addr, "declined-addresses", 1)

@@ -41,6 +41,7 @@ func (e *Engine6) Release6(c *Context6, t lease.Type, iaid uint32, pr netip.Pref
 	if l == nil {
 		return out, nil, err
 	}
+	read := l.Clone()
 	st := e.callout6(c, hooks.Lease6Release, func(h *hooks.CalloutHandle) {
 		hooks.Set(h, "query6", c.Query)
 		hooks.Set(h, "lease6", l)
@@ -48,7 +49,7 @@ func (e *Engine6) Release6(c *Context6, t lease.Type, iaid uint32, pr netip.Pref
 	if st == hooks.Skip || st == hooks.Drop {
 		return Released, nil, nil
 	}
-	if err := e.store.DeleteLease6(l.Addr); err != nil {
+	if err := e.delete(read); err != nil {
 		return NoLease, nil, err
 	}
 	if l.State == lease.StateDefault {
@@ -90,7 +91,7 @@ func (e *Engine6) Decline6(c *Context6, iaid uint32, addr netip.Addr) (Release6O
 	l.CLTT = e.Now().Unix()
 	l.State = lease.StateDeclined
 	l.UserContext = nil
-	if err := e.store.UpdateLease6(l); err != nil {
+	if err := e.update(l, old); err != nil {
 		return NoLease, nil, err
 	}
 	e.stat(subnetStat(l.SubnetID, "declined-addresses"), 1)

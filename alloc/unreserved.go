@@ -40,6 +40,9 @@ func (a *run) allocateUnreserved() (*lease.Lease4, error) {
 		} else {
 			withoutPools++
 		}
+		if a.e.shared != nil && si != nil {
+			a.e.resyncFull(si, a.now)
+		}
 		exclude := a.ec.exclude24 && s.Prefix.Bits() <= 24
 		probes := 0
 		stop := false

@@ -160,3 +160,25 @@ type Store6 interface {
 
 	Watch6(fn func(Change6)) (cancel func())
 }
+
+// SharedStore4 is implemented by the stores that several servers may share
+// (PostgreSQL, MySQL). Its writes succeed only while the stored lease is
+// the one the caller read, as Kea's SQL backends do (UPDATE/DELETE ...
+// WHERE address = ? AND expire = ?): the allocation engine and lease
+// reclamation use them so that a lease another server changed meanwhile is
+// never overwritten. Memfile has a single writer and does not need them.
+type SharedStore4 interface {
+	// UpdateLease4Cond replaces the lease of l.Addr if the stored lease
+	// still expires when old does; ErrNotFound when there is no lease or
+	// it changed.
+	UpdateLease4Cond(l, old *Lease4) error
+	// DeleteLease4Cond removes the lease of old.Addr if it still expires
+	// when old does; ErrNotFound when there is no lease or it changed.
+	DeleteLease4Cond(old *Lease4) error
+}
+
+// SharedStore6 is SharedStore4 for DHCPv6 leases.
+type SharedStore6 interface {
+	UpdateLease6Cond(l, old *Lease6) error
+	DeleteLease6Cond(old *Lease6) error
+}

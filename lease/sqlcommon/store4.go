@@ -18,7 +18,10 @@ type Store4 struct {
 	q  queries4
 }
 
-var _ lease.Store4 = (*Store4)(nil)
+var (
+	_ lease.Store4       = (*Store4)(nil)
+	_ lease.SharedStore4 = (*Store4)(nil)
+)
 
 type queries4 struct {
 	cols                                          string
@@ -28,6 +31,7 @@ type queries4 struct {
 	delReclaimed, wipe, stats, statsRange         *sql.Stmt
 	selReclaimed, selSubnet                       *sql.Stmt
 	insertSQL, updateSQL, getForUpdateSQL, delSQL string
+	getSQL                                        string
 }
 
 // Open4 connects to the database described by cfg and prepares the DHCPv4
@@ -78,6 +82,7 @@ func (s *Store4) prepare(c *Conn, l Layout) (err error) {
 	q.updateSQL = d.rebind("UPDATE lease4 SET " + set + " WHERE address = ?")
 	q.getForUpdateSQL = d.rebind(sel + "WHERE address = ? FOR UPDATE")
 	q.delSQL = d.rebind("DELETE FROM lease4 WHERE address = ?")
+	q.getSQL = d.rebind(sel + "WHERE address = ?")
 	p(&q.insert, "INSERT INTO lease4 ("+wcols+") VALUES ("+vals+")")
 	p(&q.update, "UPDATE lease4 SET "+set+" WHERE address = ?")
 	p(&q.del, "DELETE FROM lease4 WHERE address = ?")
@@ -257,7 +262,7 @@ func (s *Store4) UpdateLease4(l *lease.Lease4) error {
 		var old *lease.Lease4
 		err = s.c.Do(func(bool) error {
 			var err error
-			old, err = s.txChange(s.q.getForUpdateSQL, s.q.updateSQL, args[0], uargs)
+			old, err = s.txChange(s.q.getForUpdateSQL, s.q.updateSQL, args[0], uargs, nil)
 			return err
 		})
 		if err == nil {
@@ -277,9 +282,75 @@ func (s *Store4) UpdateLease4(l *lease.Lease4) error {
 	})
 }
 
+// UpdateLease4Cond replaces the lease of l.Addr only while the stored lease
+// still expires when old does (Kea's UPDATE ... WHERE address = ? AND
+// expire = ?); lease.ErrNotFound when there is no lease or another writer
+// changed it.
+func (s *Store4) UpdateLease4Cond(l, old *lease.Lease4) error {
+	args, err := s.args4(l)
+	if err != nil {
+		return err
+	}
+	want, err := expireOf(old.CLTT, old.ValidLifetime)
+	if err != nil {
+		return err
+	}
+	uargs := append(append([]any(nil), args[1:]...), args[0])
+	var prev *lease.Lease4
+	err = s.c.Do(func(retry bool) error {
+		var err error
+		prev, err = s.txChange(s.q.getForUpdateSQL, s.q.updateSQL, args[0], uargs, &want)
+		if retry && errors.Is(err, lease.ErrNotFound) {
+			// The first attempt may have committed before the connection
+			// broke: then the row is ours.
+			if got, gerr := s.scan(s.c.DB.QueryRow(s.q.getSQL, args[0])); gerr == nil && equal4(got, l, s.c.Layout) {
+				prev = nil
+				return nil
+			}
+		}
+		return err
+	})
+	if err == nil && prev != nil && s.wt.active() {
+		s.wt.notify(lease.Change4{Kind: lease.Updated, Old: prev, New: l.Clone()})
+	}
+	return err
+}
+
+// DeleteLease4Cond removes the lease of old.Addr only while it still
+// expires when old does (Kea's DELETE ... WHERE address = ? AND expire =
+// ?); lease.ErrNotFound when there is no lease or another writer changed
+// it.
+func (s *Store4) DeleteLease4Cond(old *lease.Lease4) error {
+	if !old.Addr.Is4() {
+		return lease.ErrNotFound
+	}
+	want, err := expireOf(old.CLTT, old.ValidLifetime)
+	if err != nil {
+		return err
+	}
+	key := addr4(old.Addr)
+	var prev *lease.Lease4
+	err = s.c.Do(func(retry bool) error {
+		var err error
+		prev, err = s.txChange(s.q.getForUpdateSQL, s.q.delSQL, key, []any{key}, &want)
+		if retry && errors.Is(err, lease.ErrNotFound) {
+			if _, gerr := s.scan(s.c.DB.QueryRow(s.q.getSQL, key)); errors.Is(gerr, sql.ErrNoRows) {
+				prev = nil
+				return nil
+			}
+		}
+		return err
+	})
+	if err == nil && prev != nil && s.wt.active() {
+		s.wt.notify(lease.Change4{Kind: lease.Deleted, Old: prev})
+	}
+	return err
+}
+
 // txChange reads the row of key for update, runs change with cargs and
-// commits; it returns the row as it was.
-func (s *Store4) txChange(getSQL, changeSQL string, key any, cargs []any) (*lease.Lease4, error) {
+// commits; it returns the row as it was. With want, the row must expire
+// at *want (lease.ErrNotFound otherwise).
+func (s *Store4) txChange(getSQL, changeSQL string, key any, cargs []any, want *int64) (*lease.Lease4, error) {
 	tx, err := s.c.DB.BeginTx(context.Background(), nil)
 	if err != nil {
 		return nil, err
@@ -291,6 +362,11 @@ func (s *Store4) txChange(getSQL, changeSQL string, key any, cargs []any) (*leas
 	}
 	if err != nil {
 		return nil, err
+	}
+	if want != nil {
+		if e, err := expireOf(old.CLTT, old.ValidLifetime); err != nil || e != *want {
+			return nil, lease.ErrNotFound
+		}
 	}
 	if _, err := tx.Exec(changeSQL, cargs...); err != nil {
 		return nil, err
@@ -308,7 +384,7 @@ func (s *Store4) DeleteLease4(addr netip.Addr) error {
 		var old *lease.Lease4
 		err := s.c.Do(func(retry bool) error {
 			var err error
-			old, err = s.txChange(s.q.getForUpdateSQL, s.q.delSQL, key, []any{key})
+			old, err = s.txChange(s.q.getForUpdateSQL, s.q.delSQL, key, []any{key}, nil)
 			if retry && errors.Is(err, lease.ErrNotFound) {
 				return nil
 			}

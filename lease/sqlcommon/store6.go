@@ -18,7 +18,10 @@ type Store6 struct {
 	q  queries6
 }
 
-var _ lease.Store6 = (*Store6)(nil)
+var (
+	_ lease.Store6       = (*Store6)(nil)
+	_ lease.SharedStore6 = (*Store6)(nil)
+)
 
 type queries6 struct {
 	insert, update, del, get, getType           *sql.Stmt
@@ -253,7 +256,7 @@ func (s *Store6) UpdateLease6(l *lease.Lease6) error {
 		var old *lease.Lease6
 		err = s.c.Do(func(bool) error {
 			var err error
-			old, err = s.txChange(s.q.updateSQL, args[0], uargs)
+			old, err = s.txChange(s.q.updateSQL, args[0], uargs, nil)
 			return err
 		})
 		if err == nil {
@@ -273,7 +276,76 @@ func (s *Store6) UpdateLease6(l *lease.Lease6) error {
 	})
 }
 
-func (s *Store6) txChange(changeSQL string, key any, cargs []any) (*lease.Lease6, error) {
+// UpdateLease6Cond replaces the lease of l.Addr only while the stored lease
+// still expires when old does (Kea's UPDATE ... WHERE address = ? AND
+// expire = ?); lease.ErrNotFound when there is no lease or another writer
+// changed it.
+func (s *Store6) UpdateLease6Cond(l, old *lease.Lease6) error {
+	args, err := s.args6(l)
+	if err != nil {
+		return err
+	}
+	want, err := expireOf(old.CLTT, old.ValidLifetime)
+	if err != nil {
+		return err
+	}
+	uargs := append(append([]any(nil), args[1:]...), args[0])
+	var prev *lease.Lease6
+	err = s.c.Do(func(retry bool) error {
+		var err error
+		prev, err = s.txChange(s.q.updateSQL, args[0], uargs, &want)
+		if retry && errors.Is(err, lease.ErrNotFound) {
+			// The first attempt may have committed before the connection
+			// broke: then the row is ours.
+			if got, gerr := s.scan(s.q.get.QueryRow(args[0])); gerr == nil && got.CLTT == l.CLTT &&
+				got.ValidLifetime == l.ValidLifetime && string(got.DUID) == string(l.DUID) && got.IAID == l.IAID && got.State == l.State {
+				prev = nil
+				return nil
+			}
+		}
+		return err
+	})
+	if err == nil && prev != nil && s.wt.active() {
+		s.wt.notify(lease.Change6{Kind: lease.Updated, Old: prev, New: l.Clone()})
+	}
+	return err
+}
+
+// DeleteLease6Cond removes the lease of old.Addr only while it still
+// expires when old does (Kea's DELETE ... WHERE address = ? AND expire =
+// ?); lease.ErrNotFound when there is no lease or another writer changed
+// it.
+func (s *Store6) DeleteLease6Cond(old *lease.Lease6) error {
+	if !old.Addr.Is6() {
+		return lease.ErrNotFound
+	}
+	want, err := expireOf(old.CLTT, old.ValidLifetime)
+	if err != nil {
+		return err
+	}
+	key := old.Addr.String()
+	var prev *lease.Lease6
+	err = s.c.Do(func(retry bool) error {
+		var err error
+		prev, err = s.txChange(s.q.delSQL, key, []any{key}, &want)
+		if retry && errors.Is(err, lease.ErrNotFound) {
+			if _, gerr := s.scan(s.q.get.QueryRow(key)); errors.Is(gerr, sql.ErrNoRows) {
+				prev = nil
+				return nil
+			}
+		}
+		return err
+	})
+	if err == nil && prev != nil && s.wt.active() {
+		s.wt.notify(lease.Change6{Kind: lease.Deleted, Old: prev})
+	}
+	return err
+}
+
+// txChange reads the row of key for update, runs change with cargs and
+// commits; it returns the row as it was. With want, the row must expire
+// at *want (lease.ErrNotFound otherwise).
+func (s *Store6) txChange(changeSQL string, key any, cargs []any, want *int64) (*lease.Lease6, error) {
 	tx, err := s.c.DB.BeginTx(context.Background(), nil)
 	if err != nil {
 		return nil, err
@@ -285,6 +357,11 @@ func (s *Store6) txChange(changeSQL string, key any, cargs []any) (*lease.Lease6
 	}
 	if err != nil {
 		return nil, err
+	}
+	if want != nil {
+		if e, err := expireOf(old.CLTT, old.ValidLifetime); err != nil || e != *want {
+			return nil, lease.ErrNotFound
+		}
 	}
 	if _, err := tx.Exec(changeSQL, cargs...); err != nil {
 		return nil, err
@@ -302,7 +379,7 @@ func (s *Store6) DeleteLease6(addr netip.Addr) error {
 		var old *lease.Lease6
 		err := s.c.Do(func(retry bool) error {
 			var err error
-			old, err = s.txChange(s.q.delSQL, key, []any{key})
+			old, err = s.txChange(s.q.delSQL, key, []any{key}, nil)
 			if retry && errors.Is(err, lease.ErrNotFound) {
 				return nil
 			}

@@ -15,6 +15,47 @@ func Run6(t *testing.T, open Opener6, poolIDs bool) {
 	t.Run("Expiration", func(t *testing.T) { expiration6(t, open(t)) })
 	t.Run("Stats", func(t *testing.T) { stats6(t, open(t), poolIDs) })
 	t.Run("RoundTrip", func(t *testing.T) { roundTrip6(t, open(t), poolIDs) })
+	t.Run("Conditional", func(t *testing.T) { conditional6(t, open(t)) })
+}
+
+// conditional6 is conditional4 for DHCPv6 leases.
+func conditional6(t *testing.T, s lease.Store6) {
+	cs, ok := s.(lease.SharedStore6)
+	if !ok {
+		t.Skip("not a shared store")
+	}
+	l := Lease6(1, lease.TypeNA)
+	if err := s.AddLease6(l); err != nil {
+		t.Fatal(err)
+	}
+	stale := l.Clone()
+	stale.CLTT--
+	n := l.Clone()
+	n.Hostname, n.CLTT = "renewed.example.org", l.CLTT+60
+	if err := cs.UpdateLease6Cond(n, stale); !errors.Is(err, lease.ErrNotFound) {
+		t.Errorf("update over a changed lease: %v, want ErrNotFound", err)
+	}
+	if err := cs.DeleteLease6Cond(stale); !errors.Is(err, lease.ErrNotFound) {
+		t.Errorf("delete of a changed lease: %v, want ErrNotFound", err)
+	}
+	if got, err := s.Lease6(lease.TypeNA, l.Addr); err != nil || got.Hostname != l.Hostname || got.CLTT != l.CLTT {
+		t.Fatalf("lease after refused writes: %+v, %v", got, err)
+	}
+	if err := cs.UpdateLease6Cond(n, l); err != nil {
+		t.Fatalf("update over the lease as read: %v", err)
+	}
+	if got, err := s.Lease6(lease.TypeNA, l.Addr); err != nil || got.Hostname != n.Hostname || got.CLTT != n.CLTT {
+		t.Fatalf("lease after update: %+v, %v", got, err)
+	}
+	if err := cs.DeleteLease6Cond(l); !errors.Is(err, lease.ErrNotFound) {
+		t.Errorf("delete with the copy before the update: %v, want ErrNotFound", err)
+	}
+	if err := cs.DeleteLease6Cond(n); err != nil {
+		t.Fatalf("delete of the lease as read: %v", err)
+	}
+	if _, err := s.Lease6(lease.TypeNA, l.Addr); !errors.Is(err, lease.ErrNotFound) {
+		t.Errorf("lease after delete: %v", err)
+	}
 }
 
 func operations6(t *testing.T, s lease.Store6) {

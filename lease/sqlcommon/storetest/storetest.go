@@ -73,6 +73,51 @@ func Run4(t *testing.T, open Opener4, poolIDs bool) {
 	t.Run("Concurrent", func(t *testing.T) { concurrent4(t, open(t)) })
 	t.Run("Watch", func(t *testing.T) { watch4(t, open(t)) })
 	t.Run("RoundTrip", func(t *testing.T) { roundTrip4(t, open(t), poolIDs) })
+	t.Run("Conditional", func(t *testing.T) { conditional4(t, open(t)) })
+}
+
+// conditional4: the conditional writes of a shared store succeed only
+// while the stored lease expires when the caller's copy does.
+func conditional4(t *testing.T, s lease.Store4) {
+	cs, ok := s.(lease.SharedStore4)
+	if !ok {
+		t.Skip("not a shared store")
+	}
+	l := Lease4(1)
+	if err := s.AddLease4(l); err != nil {
+		t.Fatal(err)
+	}
+	stale := l.Clone()
+	stale.CLTT--
+	n := l.Clone()
+	n.Hostname, n.CLTT = "renewed.example.org", l.CLTT+60
+	if err := cs.UpdateLease4Cond(n, stale); !errors.Is(err, lease.ErrNotFound) {
+		t.Errorf("update over a changed lease: %v, want ErrNotFound", err)
+	}
+	if err := cs.DeleteLease4Cond(stale); !errors.Is(err, lease.ErrNotFound) {
+		t.Errorf("delete of a changed lease: %v, want ErrNotFound", err)
+	}
+	if got, err := s.Lease4(l.Addr); err != nil || got.Hostname != l.Hostname || got.CLTT != l.CLTT {
+		t.Fatalf("lease after refused writes: %+v, %v", got, err)
+	}
+	if err := cs.UpdateLease4Cond(n, l); err != nil {
+		t.Fatalf("update over the lease as read: %v", err)
+	}
+	if got, err := s.Lease4(l.Addr); err != nil || got.Hostname != n.Hostname || got.CLTT != n.CLTT {
+		t.Fatalf("lease after update: %+v, %v", got, err)
+	}
+	if err := cs.DeleteLease4Cond(l); !errors.Is(err, lease.ErrNotFound) {
+		t.Errorf("delete with the copy before the update: %v, want ErrNotFound", err)
+	}
+	if err := cs.DeleteLease4Cond(n); err != nil {
+		t.Fatalf("delete of the lease as read: %v", err)
+	}
+	if _, err := s.Lease4(l.Addr); !errors.Is(err, lease.ErrNotFound) {
+		t.Errorf("lease after delete: %v", err)
+	}
+	if err := cs.UpdateLease4Cond(n, n); !errors.Is(err, lease.ErrNotFound) {
+		t.Errorf("update of a deleted lease: %v, want ErrNotFound", err)
+	}
 }
 
 func operations4(t *testing.T, s lease.Store4) {
