@@ -14,6 +14,21 @@
 // positions are per pool, and the lease store is the authority (AddLease4
 // failing with lease.ErrExists makes the engine try another address).
 //
+// # Several servers on one database
+//
+// A store that implements lease.SharedStore4/SharedStore6 (the SQL
+// backends) may be shared with other servers. The engine then writes
+// through its conditional methods, which succeed only while the stored
+// lease expires when the copy the engine read does (Kea's UPDATE/DELETE
+// ... WHERE address = ? AND expire = ?): a renewal that loses gives no
+// lease (ALLOC_ENGINE_V4_ALLOC_ERROR, as Kea), a reuse of an expired lease
+// that loses tries the next candidate, reclamation logs
+// ALLOC_ENGINE_V4_LEASE_RECLAMATION_FAILED. The bitmaps (below) only hint:
+// every candidate is looked up in the store, and a pool whose bitmap looks
+// full is read again from the store at most once a second, so addresses
+// the other server freed are found. Memfile (single writer) keeps the
+// plain writes.
+//
 // # Finding free addresses fast
 //
 // Each pool of up to 2^24 addresses keeps a bitmap of the addresses that
