@@ -129,10 +129,33 @@ func (s *Server) removeSubnetStats(old *config.Dhcp6) {
 
 // setSubnetStats sets subnet[id].total-nas/total-pds from the pools and
 // assigned-nas/assigned-pds and declined-addresses (per subnet and in all)
-// from the lease store (Kea's recountLeaseStats6).
+// from the lease store's counts (Kea's recountLeaseStats6: on the SQL
+// stores one query of the lease6_stat / lease6_pool_stat tables).
 func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
 	var allDeclined int64
 	defer func() { _ = s.stats.SetInt("declined-addresses", allDeclined) }()
+	rows, err := s.store.LeaseStats6(0, 0)
+	if err != nil {
+		return err
+	}
+	type counts struct{ na, pd, declined int64 }
+	bySubnet := map[uint32]*counts{}
+	for _, r := range rows {
+		c := bySubnet[r.SubnetID]
+		if c == nil {
+			c = &counts{}
+			bySubnet[r.SubnetID] = c
+		}
+		switch {
+		case r.State == lease.StateDeclined:
+			c.declined += r.Count
+			c.na += r.Count
+		case r.State == lease.StateDefault && r.Type == lease.TypePD:
+			c.pd += r.Count
+		case r.State == lease.StateDefault:
+			c.na += r.Count
+		}
+	}
 	for _, sn := range cfg.AllSubnets {
 		id := fmt.Sprintf("subnet[%d].", sn.ID)
 		setBig := func(name string, v *big.Int) {
@@ -144,28 +167,14 @@ func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
 		}
 		setBig("total-nas", s.engine.Capacity(sn.ID, lease.TypeNA))
 		setBig("total-pds", s.engine.Capacity(sn.ID, lease.TypePD))
-		var na, pd, declined int64
-		ls, err := s.store.Leases6BySubnet(sn.ID)
-		if err != nil {
-			return err
+		c := bySubnet[sn.ID]
+		if c == nil {
+			c = &counts{}
 		}
-		for _, l := range ls {
-			switch {
-			case l.State == lease.StateDeclined:
-				declined++
-				na++
-			case l.State == lease.StateDefault:
-				if l.Type == lease.TypePD {
-					pd++
-				} else {
-					na++
-				}
-			}
-		}
-		_ = s.stats.SetInt(id+"assigned-nas", na)
-		_ = s.stats.SetInt(id+"assigned-pds", pd)
-		_ = s.stats.SetInt(id+"declined-addresses", declined)
-		allDeclined += declined
+		_ = s.stats.SetInt(id+"assigned-nas", c.na)
+		_ = s.stats.SetInt(id+"assigned-pds", c.pd)
+		_ = s.stats.SetInt(id+"declined-addresses", c.declined)
+		allDeclined += c.declined
 		s.stats.Counter(id + "cumulative-assigned-nas")
 		s.stats.Counter(id + "cumulative-assigned-pds")
 		s.stats.Counter(id + "reclaimed-leases")

@@ -3,10 +3,13 @@ package server6
 import (
 	"math"
 	"net/netip"
+	"strconv"
 
 	"github.com/nestordhcp/nestor/alloc"
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/dhcp6"
+	"github.com/nestordhcp/nestor/klog"
+	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/lease"
 )
 
@@ -204,6 +207,7 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 		if !w.actx.FakeAllocation {
 			w.leases = append(w.leases, l)
 		}
+		w.logLease(t, l, ia.IAID, renew != nil)
 	}
 	// What the client holds but may no longer use, with zero lifetimes.
 	for _, pr := range res.Removed {
@@ -227,6 +231,45 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 	t1, t2 := teeTimes(&w.subnet.cfg.Eff, minPref)
 	w.setT1T2(start, t1, t2)
 	w.closeIA(start)
+}
+
+// logLease logs a lease given to the client as Kea's assignIA_NA/PD and
+// extendIA_NA/PD do: advertised (SOLICIT), allocated (REQUEST) or renewed.
+func (w *worker) logLease(t lease.Type, l *lease.Lease6, iaid uint32, renew bool) {
+	log := w.srv.log
+	if !log.Enabled(klog.Info) {
+		return
+	}
+	pd := t == lease.TypePD
+	switch {
+	case renew && pd:
+		log.Info(keamsg.DHCP6_PD_LEASE_RENEW, w.label(), l.Addr, l.PrefixLen, iaid)
+	case renew:
+		log.Info(keamsg.DHCP6_LEASE_RENEW, w.label(), l.Addr, iaid)
+	case w.actx.FakeAllocation && pd:
+		log.Info(keamsg.DHCP6_PD_LEASE_ADVERT, w.label(), l.Addr, l.PrefixLen, iaid)
+	case w.actx.FakeAllocation:
+		log.Info(keamsg.DHCP6_LEASE_ADVERT, w.label(), l.Addr, iaid)
+	case pd:
+		log.Info(keamsg.DHCP6_PD_LEASE_ALLOC, w.label(), l.Addr, l.PrefixLen, iaid, l.ValidLifetime)
+	default:
+		log.Info(keamsg.DHCP6_LEASE_ALLOC, w.label(), l.Addr, iaid, l.ValidLifetime)
+	}
+}
+
+// label is Kea 2.2's Pkt6::getLabel as its lease messages show it:
+// "duid=[00:03:...], tid=0x1".
+func (w *worker) label() string {
+	b := make([]byte, 0, 80)
+	b = append(b, "duid=["...)
+	if len(w.actx.DUID) > 0 {
+		b = append(b, dhcp6.DUID(w.actx.DUID).String()...)
+	} else {
+		b = append(b, "no info"...)
+	}
+	b = append(b, "], tid=0x"...)
+	b = strconv.AppendUint(b, uint64(w.q.TransactionID), 16)
+	return string(b)
 }
 
 // requested reports whether the query's ORO lists the option.
