@@ -79,7 +79,9 @@ func TestSharedDatabase(t *testing.T) {
 						if i == 0 {
 							a += acks(family, outs[2])
 						}
-						if a != len(got) {
+						// A DHCPv6 REPLY with NoAddrsAvail (pool used up) is a
+						// REQUEST-REPLY to perfdhcp too.
+						if a != len(got) && (family == 4 || a < len(got)) {
 							t.Errorf("%s: perfdhcp received %d acknowledgements, the server allocated %d leases", impls[i], a, len(got))
 						}
 						if len(got) == 0 {
