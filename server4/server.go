@@ -13,7 +13,7 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/ctrl"
 	"github.com/nestordhcp/nestor/hooks"
-	"github.com/nestordhcp/nestor/host/sqlhosts"
+	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
@@ -72,8 +72,7 @@ type Server struct {
 	store     lease.Store4
 	mstore    *memfile.Store4
 	dbstore   *sqlcommon.Store4
-	hostdbs   []*sqlhosts.Store
-	hostKey   string
+	hostdbs   leasedb.HostDBs
 	storeKey  string
 
 	sockets   *netio.Set

@@ -12,7 +12,7 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/ctrl"
 	"github.com/nestordhcp/nestor/hooks"
-	"github.com/nestordhcp/nestor/host/sqlhosts"
+	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
@@ -74,8 +74,7 @@ type Server struct {
 	store     lease.Store6
 	mstore    *memfile.Store6
 	dbstore   *sqlcommon.Store6
-	hostdbs   []*sqlhosts.Store
-	hostKey   string
+	hostdbs   leasedb.HostDBs
 	storeKey  string
 	duid      []byte
 
