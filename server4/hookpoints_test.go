@@ -52,6 +52,9 @@ var dox4 = map[string][]docArg{
 	"buffer4_send":          {arg[*pkt.Pkt4]("response4")},
 	"lease4_expire":         {arg[*lease.Lease4]("lease4"), arg[bool]("remove_lease")},
 	"lease4_recover":        {arg[*lease.Lease4]("lease4")},
+	"host4_identifier":      {arg[*pkt.Pkt4]("query4"), arg[host.IdentifierType]("id_type"), arg[[]byte]("id_value")},
+	"ddns4_update": {arg[*pkt.Pkt4]("query4"), arg[*pkt.Pkt4]("response4"), arg[*config.Subnet4]("subnet4"),
+		arg[string]("hostname"), arg[bool]("fwd-update"), arg[bool]("rev-update"), arg[*config.Effective4]("ddns-params")},
 	"command_processed":     {arg[string]("name"), arg[json.RawMessage]("arguments"), arg[json.RawMessage]("response")},
 	"context_create":        {},
 	"context_destroy":       {},
@@ -132,8 +135,8 @@ func (hs *hookServer) reclaim(t *testing.T) {
 // hooks/points4.go documents.
 func TestHookPointArguments4(t *testing.T) {
 	// offer-lifetime: the offered lease is stored, so lease4_server_decline
-	// has a lease to decline.
-	hs := newHookServer(t, `"offer-lifetime": 60,`)
+	// has a lease to decline. flex-id in the identifiers: host4_identifier.
+	hs := newHookServer(t, `"offer-lifetime": 60, "host-reservation-identifiers": ["hw-address", "flex-id"],`)
 	rec := hs.rec
 	// lease4_offer with the address in use: lease4_server_decline.
 	rec.On("lease4_offer", func(h *hooks.CalloutHandle) error {
@@ -159,6 +162,11 @@ func TestHookPointArguments4(t *testing.T) {
 	hs.addExpired(t, "198.51.100.108", lease.StateDefault)
 	hs.addExpired(t, "198.51.100.109", lease.StateDeclined)
 	hs.reclaim(t)
+	// A client naming itself (option 81): ddns4_update.
+	fq := dhcp4.Option{Code: dhcp4.OptionFQDN, Data: append([]byte{1, 0, 0}, "named.example.org."...)}
+	if off, _ := hs.exchange(t, query(dhcp4.DHCPDISCOVER, 4, fq), relay); off == nil {
+		t.Error("no OFFER to a DISCOVER with option 81")
+	}
 	hs.command(t, `{"command": "status-get"}`)
 
 	// context_create is called once per handle: the srv_configured call,
@@ -212,6 +220,19 @@ func TestHookPointArguments4(t *testing.T) {
 		if a, _ := c.Arg("remove_lease"); a.Value != true {
 			t.Errorf("lease4_expire remove_lease = %v after leases-reclaim remove=true", a.Value)
 		}
+	}
+	for _, c := range rec.Calls("host4_identifier") {
+		if a, _ := c.Arg("id_type"); a.Value != host.IdentFlexID {
+			t.Errorf("host4_identifier id_type %v, want flex-id", a.Value)
+		}
+		if a, _ := c.Arg("id_value"); len(a.Value.([]byte)) != 0 {
+			t.Errorf("host4_identifier id_value %x, want empty", a.Value)
+		}
+	}
+	if c := rec.Calls("ddns4_update"); len(c) != 1 {
+		t.Errorf("ddns4_update called %d times, want once (the DISCOVER with option 81)", len(c))
+	} else if a, _ := c[0].Arg("hostname"); a.Value != "named.example.org." {
+		t.Errorf("ddns4_update hostname %v", a.Value)
 	}
 	if c := rec.Calls("command_processed"); len(c) == 0 || c[len(c)-1].Args[0].Value != "status-get" {
 		t.Errorf("command_processed calls %v", c)

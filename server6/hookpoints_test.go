@@ -47,6 +47,10 @@ var dox6 = map[string][]docArg{
 	"command_processed": {arg[string]("name"), arg[json.RawMessage]("arguments"), arg[json.RawMessage]("response")},
 	"context_create":    {},
 	"context_destroy":   {},
+	"ddns6_update": {arg[*pkt.Pkt6]("query6"), arg[*pkt.Pkt6]("response6"), arg[*config.Subnet6]("subnet6"),
+		arg[string]("hostname"), arg[bool]("fwd-update"), arg[bool]("rev-update"), arg[*config.Effective6]("ddns-params")},
+	"lease6_expire":  {arg[*lease.Lease6]("lease6"), arg[bool]("remove_lease")},
+	"lease6_recover": {arg[*lease.Lease6]("lease6")},
 }
 
 // hookHarness is a test server with the conformance library loaded.
@@ -130,6 +134,25 @@ func TestHookPointArguments6(t *testing.T) {
 	hh.query(dhcp6.MsgRelease, client{duid: duid(1), sid: true, na: []uint32{1}, addrs: []netip.Addr{a}})
 	b := hh.bind(t, 2)
 	hh.query(dhcp6.MsgDecline, client{duid: duid(2), sid: true, na: []uint32{1}, addrs: []netip.Addr{b}})
+	// A client naming itself (option 39): ddns6_update.
+	if adv := hh.query(dhcp6.MsgSolicit, client{duid: duid(3), na: []uint32{1}, extra: []dhcp6.Option{fqdn6(1, "named.example.org.")}}); adv == nil {
+		t.Error("no ADVERTISE to a SOLICIT with option 39")
+	}
+	// The declined lease and an expired one: lease6_recover, lease6_expire.
+	c := hh.bind(t, 4)
+	for _, a := range []netip.Addr{b, c} {
+		l := hh.lease(lease.TypeNA, a.String())
+		if l == nil {
+			t.Fatalf("no lease for %v", a)
+		}
+		l.CLTT -= 100000
+		if err := hh.s.LeaseStore6().UpdateLease6(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := hh.command(t, `{"command": "leases-reclaim", "arguments": {"remove": true}}`); got["result"] != 0.0 {
+		t.Fatalf("leases-reclaim: %v", got)
+	}
 	hh.command(t, `{"command": "status-get"}`)
 
 	var want []string
@@ -162,6 +185,28 @@ func TestHookPointArguments6(t *testing.T) {
 				}
 			}
 		}
+	}
+	if c := rec.Calls("ddns6_update"); len(c) != 1 {
+		t.Errorf("ddns6_update called %d times, want once (the SOLICIT with option 39)", len(c))
+	} else if a, _ := c[0].Arg("hostname"); a.Value != "named.example.org." {
+		t.Errorf("ddns6_update hostname %v", a.Value)
+	}
+	if c := rec.Calls("lease6_recover"); len(c) != 1 {
+		t.Errorf("lease6_recover called %d times, want once (the declined lease)", len(c))
+	} else if a, _ := c[0].Arg("lease6"); a.Value.(*lease.Lease6).Addr != b {
+		t.Errorf("lease6_recover for %v, want %v", a.Value.(*lease.Lease6).Addr, b)
+	}
+	expired := 0
+	for _, cl := range rec.Calls("lease6_expire") {
+		if a, _ := cl.Arg("remove_lease"); a.Value != true {
+			t.Errorf("lease6_expire remove_lease = %v after leases-reclaim remove=true", a.Value)
+		}
+		if a, _ := cl.Arg("lease6"); a.Value.(*lease.Lease6).Addr == c {
+			expired++
+		}
+	}
+	if expired != 1 {
+		t.Errorf("lease6_expire called %d times for the expired lease %v", expired, c)
 	}
 	if !slices.Contains(fakes, "SOLICIT true") || !slices.Contains(fakes, "REQUEST false") {
 		t.Errorf("lease6_select calls %v: want fake_allocation true for SOLICIT, false for REQUEST", fakes)

@@ -69,6 +69,7 @@ type client struct {
 	addrs    []netip.Addr   // IAADDRs in the first IA_NA
 	prefixes []netip.Prefix // IAPREFIXes in the first IA_PD
 	relay    *dhcp6.Relay   // wrap in one RELAY-FORW
+	extra    []dhcp6.Option // more options, after the IAs
 }
 
 func duid(b byte) []byte { return []byte{0, 3, 0, 1, 0, 0, 0, 0, 0, b} }
@@ -133,6 +134,9 @@ func (h *harness) packet(t dhcp6.MessageType, c client) *netio.Packet {
 			}
 		}
 		b.Close()
+	}
+	for _, o := range c.extra {
+		b.Add(o.Code, o.Data)
 	}
 	raw, err := b.Finish()
 	if err != nil {
