@@ -55,9 +55,9 @@ var dox4 = map[string][]docArg{
 	"host4_identifier":      {arg[*pkt.Pkt4]("query4"), arg[host.IdentifierType]("id_type"), arg[[]byte]("id_value")},
 	"ddns4_update": {arg[*pkt.Pkt4]("query4"), arg[*pkt.Pkt4]("response4"), arg[*config.Subnet4]("subnet4"),
 		arg[string]("hostname"), arg[bool]("fwd-update"), arg[bool]("rev-update"), arg[*config.Effective4]("ddns-params")},
-	"command_processed":     {arg[string]("name"), arg[json.RawMessage]("arguments"), arg[json.RawMessage]("response")},
-	"context_create":        {},
-	"context_destroy":       {},
+	"command_processed": {arg[string]("name"), arg[json.RawMessage]("arguments"), arg[json.RawMessage]("response")},
+	"context_create":    {},
+	"context_destroy":   {},
 }
 
 // hookServer is a test server with the conformance library loaded.
