@@ -603,7 +603,10 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, err
 			// Kea passes the IA option of the response being built:
 			// its IAID, and T1/T2 still 0 (they are set from the
 			// leases' lifetimes afterwards).
-			ia := &dhcp6.IA{IAID: r.ia.IAID}
+			ia := r.ia.Response
+			if ia == nil {
+				ia = &dhcp6.IA{IAID: r.ia.IAID}
+			}
 			if r.ia.Type == lease.TypePD {
 				hooks.Set(h, "ia_pd", ia)
 			} else {

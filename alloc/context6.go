@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/dhcp6"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/host"
 	"github.com/nestordhcp/nestor/lease"
@@ -52,6 +53,12 @@ type IA6 struct {
 	// IAs of the same query (a reservation goes to one IA only). The
 	// server appends what each IA got.
 	Allocated *[]netip.Prefix
+	// Response is the IA of the response being built (Kea's
+	// ctx.currentIA().ia_rsp_): lease6_renew and lease6_rebind get it as
+	// ia_na or ia_pd, the same value for each lease of the IA, and the
+	// server sends what the callouts changed in it (its IAID and the
+	// options they added). Nil: a fresh one per call, changes lost.
+	Response *dhcp6.IA
 }
 
 // Hint6 is an address or prefix a client sent, with its lifetimes.

@@ -84,6 +84,13 @@ func (v View) Get(code OptionCode) (Option, bool, error) {
 	return Option{}, false, it.Err()
 }
 
+// Append returns v with the option code and payload data appended (a
+// callout adds an option to a container, e.g. to the IA of lease6_renew).
+func (v View) Append(code OptionCode, data []byte) View {
+	v = append(v, byte(code>>8), byte(code), byte(len(data)>>8), byte(len(data)))
+	return append(v, data...)
+}
+
 // Validate walks the whole view and returns its first structural error.
 func (v View) Validate() error {
 	it := v.Iter()

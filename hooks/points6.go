@@ -110,8 +110,11 @@ var (
 	//   - ia_na (Option6IA, in/out) or ia_pd (Option6IA, in/out): only one
 	//     of the two is set; the IA of the response being built (Go type
 	//     *dhcp6.IA): its IAID, T1 and T2 still 0 as in Kea, where they
-	//     are set once the leases are extended. Nestor builds the reply's
-	//     IA itself afterwards: changes to this value are not sent.
+	//     are set once the leases are extended. The same value is passed
+	//     for each lease of the IA; the reply's IA gets the IAID it holds
+	//     after the callouts and the options they added to Options
+	//     (View.Append), after the server's IAADDRs/IAPREFIXes. T1 and T2
+	//     are the server's, set afterwards as in Kea.
 	//
 	// Status: Skip does not renew the lease; the callout should fix the IA
 	// in the response.

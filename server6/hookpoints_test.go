@@ -581,3 +581,82 @@ func TestHookPointStatuses6(t *testing.T) {
 		})
 	}
 }
+
+// TestHookRenewIAChanges6 checks that what lease6_renew and lease6_rebind
+// callouts change in their ia_na / ia_pd reaches the reply's IA, as in
+// Kea where the argument is the response's IA being built: its IAID and
+// the options added (T1 and T2 are set by the server afterwards).
+func TestHookRenewIAChanges6(t *testing.T) {
+	for _, tt := range []struct {
+		point string
+		msg   dhcp6.MessageType
+		pd    bool
+	}{
+		{"lease6_renew", dhcp6.MsgRenew, false},
+		{"lease6_rebind", dhcp6.MsgRebind, false},
+		{"lease6_renew", dhcp6.MsgRenew, true},
+		{"lease6_rebind", dhcp6.MsgRebind, true},
+	} {
+		name := fmt.Sprint(tt.point, " pd=", tt.pd)
+		t.Run(name, func(t *testing.T) {
+			hh := newHookHarness(t)
+			argName, code := "ia_na", dhcp6.OptIANA
+			c := client{duid: duid(1), rapid: true}
+			if tt.pd {
+				argName, code = "ia_pd", dhcp6.OptIAPD
+				c.pd = []uint32{1}
+			} else {
+				c.na = []uint32{1}
+			}
+			rep := hh.query(dhcp6.MsgSolicit, c)
+			if rep == nil {
+				t.Fatal("no REPLY to a rapid-commit SOLICIT")
+			}
+			got := ias(t, rep, code)
+			if len(got) != 1 || len(got[0].addrs) != 1 {
+				t.Fatalf("IA %+v", got)
+			}
+			held := strings.Fields(got[0].addrs[0])[0]
+			if tt.pd {
+				c.prefixes = []netip.Prefix{netip.MustParsePrefix(held)}
+			} else {
+				c.addrs = []netip.Addr{netip.MustParseAddr(held)}
+			}
+			c.rapid = false
+			c.sid = tt.msg == dhcp6.MsgRenew
+			var seen []*dhcp6.IA
+			hh.rec.On(tt.point, func(h *hooks.CalloutHandle) error {
+				ia := hooks.MustGet[*dhcp6.IA](h, argName)
+				seen = append(seen, ia)
+				ia.IAID = 99
+				ia.T1 = 7777
+				ia.Options = ia.Options.Append(dhcp6.OptStatusCode, append([]byte{0, 200}, "hooked"...))
+				return nil
+			})
+			rep = hh.query(tt.msg, c)
+			if rep == nil {
+				t.Fatalf("no REPLY to %v", tt.msg)
+			}
+			if len(seen) != 1 {
+				t.Fatalf("%s called %d times", tt.point, len(seen))
+			}
+			got = ias(t, rep, code)
+			if len(got) != 1 {
+				t.Fatalf("reply IAs %+v", got)
+			}
+			r := got[0]
+			if r.iaid != 99 {
+				t.Errorf("reply IAID %d, want the callout's 99", r.iaid)
+			}
+			if !r.hasStatus || r.status != 200 {
+				t.Errorf("reply IA status %v (present %v), want the callout's 200", r.status, r.hasStatus)
+			}
+			if r.t1 == 7777 {
+				t.Errorf("reply T1 is the callout's: the server sets it after the callouts")
+			}
+			if len(r.addrs) != 1 || strings.Fields(r.addrs[0])[0] != held {
+				t.Errorf("reply IA leases %v, want %s", r.addrs, held)
+			}
+		})
+	}
+}

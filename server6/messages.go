@@ -8,6 +8,7 @@ import (
 	"github.com/nestordhcp/nestor/alloc"
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/dhcp6"
+	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/lease"
@@ -164,6 +165,9 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 	var res alloc.Result6
 	var err error
 	if renew != nil {
+		if w.srv.hooks.CalloutsPresent(hooks.Lease6Renew) || w.srv.hooks.CalloutsPresent(hooks.Lease6Rebind) {
+			ictx.Response = &dhcp6.IA{IAID: ia.IAID}
+		}
 		res, err = w.srv.engine.Renew6(&w.actx, &ictx, *renew)
 	} else {
 		res, err = w.srv.engine.Allocate6(&w.actx, &ictx)
@@ -180,6 +184,7 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 	w.ddnsRemoved = append(w.ddnsRemoved, res.RemovedLeases...)
 	if err != nil || len(res.Leases) == 0 {
 		w.addStatus(noneStatus, noneMsg)
+		w.hookedIA(start, ictx.Response)
 		w.closeIA(start)
 		return
 	}
@@ -230,6 +235,7 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 	}
 	t1, t2 := teeTimes(&w.subnet.cfg.Eff, minPref)
 	w.setT1T2(start, t1, t2)
+	w.hookedIA(start, ictx.Response)
 	w.closeIA(start)
 }
 
@@ -270,6 +276,26 @@ func (w *worker) label() string {
 	b = append(b, "], tid=0x"...)
 	b = strconv.AppendUint(b, uint64(w.q.TransactionID), 16)
 	return string(b)
+}
+
+// hookedIA puts into the IA opened at start what the lease6_renew or
+// lease6_rebind callouts changed in their ia_na/ia_pd (resp, nil when
+// none ran): the IAID, and the options they added, after the server's
+// own. T1 and T2 are the server's, as Kea sets them after the callouts.
+// Malformed options are not sent.
+func (w *worker) hookedIA(start int, resp *dhcp6.IA) {
+	if resp == nil {
+		return
+	}
+	b := w.opt[start+4:]
+	b[0], b[1], b[2], b[3] = byte(resp.IAID>>24), byte(resp.IAID>>16), byte(resp.IAID>>8), byte(resp.IAID)
+	if len(resp.Options) == 0 {
+		return
+	}
+	if resp.Options.Validate() != nil {
+		return
+	}
+	w.opt = append(w.opt, resp.Options...)
 }
 
 // requested reports whether the query's ORO lists the option.
