@@ -12,6 +12,7 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/dhcp6"
 	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/host"
 	"github.com/nestordhcp/nestor/internal/hookstest"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/netio"
@@ -49,8 +50,9 @@ var dox6 = map[string][]docArg{
 	"context_destroy":   {},
 	"ddns6_update": {arg[*pkt.Pkt6]("query6"), arg[*pkt.Pkt6]("response6"), arg[*config.Subnet6]("subnet6"),
 		arg[string]("hostname"), arg[bool]("fwd-update"), arg[bool]("rev-update"), arg[*config.Effective6]("ddns-params")},
-	"lease6_expire":  {arg[*lease.Lease6]("lease6"), arg[bool]("remove_lease")},
-	"lease6_recover": {arg[*lease.Lease6]("lease6")},
+	"lease6_expire":    {arg[*lease.Lease6]("lease6"), arg[bool]("remove_lease")},
+	"lease6_recover":   {arg[*lease.Lease6]("lease6")},
+	"host6_identifier": {arg[*pkt.Pkt6]("query6"), arg[host.IdentifierType]("id_type"), arg[[]byte]("id_value")},
 }
 
 // hookHarness is a test server with the conformance library loaded.
@@ -61,6 +63,7 @@ type hookHarness struct {
 
 func hookConfig(rec *hookstest.Recorder, pool string) *config.Dhcp6 {
 	text := strings.Replace(testConfig, `"lease-database"`, `"hooks-libraries": [`+rec.Entry()+`],
+  "host-reservation-identifiers": ["hw-address", "duid", "flex-id"],
   "lease-database"`, 1)
 	text = strings.Replace(text, "2001:db8:1::100-2001:db8:1::1ff", pool, 1)
 	cfg, _, err := config.ParseDhcp6("t.json", []byte(text), config.LoadOptions{})
@@ -184,6 +187,14 @@ func TestHookPointArguments6(t *testing.T) {
 					t.Errorf("%s argument %s is %v, want %v", point, a.name, ga.Type, a.typ)
 				}
 			}
+		}
+	}
+	for _, c := range rec.Calls("host6_identifier") {
+		if a, _ := c.Arg("id_type"); a.Value != host.IdentFlexID {
+			t.Errorf("host6_identifier id_type %v, want flex-id", a.Value)
+		}
+		if a, _ := c.Arg("id_value"); len(a.Value.([]byte)) != 0 {
+			t.Errorf("host6_identifier id_value %x, want empty", a.Value)
 		}
 	}
 	if c := rec.Calls("ddns6_update"); len(c) != 1 {

@@ -8,7 +8,6 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/dhcp6"
 	"github.com/nestordhcp/nestor/hooks"
-	"github.com/nestordhcp/nestor/host"
 	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/netio"
@@ -367,7 +366,7 @@ func (w *worker) initExchange() bool {
 	a.Hosts = w.hosts
 	if sn != nil {
 		a.Subnet = sn.cfg
-		a.HostIdentifiers = host.ClientIdentifiers6(w.snap.hostIDs, cid, a.HWAddr.Bytes, nil)
+		a.HostIdentifiers = w.hostIdentifiers(cid, a.HWAddr.Bytes)
 		s.engine.FindReservations6(a)
 		w.host = a.CurrentHost()
 	}

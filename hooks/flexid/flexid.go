@@ -1,21 +1,30 @@
 // Package flexid is Kea's flexible identifier hook library
-// (libdhcp_flex_id.so) for kea-dhcp4, written from the ARM (the library is
-// premium in Kea 2.2 and 2.6 and not shipped with the Debian packages, so
-// there is no oracle to compare with).
+// (libdhcp_flex_id.so) for kea-dhcp4 and kea-dhcp6, written from the ARM
+// (the library is premium in Kea 2.2 and 2.6 and not shipped with the
+// Debian packages, so there is no oracle to compare with).
 //
 // The parameter "identifier-expression" (mandatory) is an expression of
-// the classification language evaluated to a string for every query. At
-// host4_identifier (called when host-reservation-identifiers lists
-// "flex-id") a non-empty value becomes the client's flex-id identifier,
-// which reservations name with "flex-id". With "replace-client-id" true,
-// the query's client identifier (option 61) is replaced at pkt4_receive by
-// a zero octet followed by the value, so that leases follow the flexible
-// identifier (with match-client-id true); the reply then carries the
-// client's own option 61, if it sent one, whatever echo-client-id says.
-// "ignore-iaid" is accepted for DHCPv6 configurations and unused here.
+// the classification language evaluated to a string for every query, on
+// the DHCPv4 or the DHCPv6 query depending on the daemon loading the
+// library. At host4_identifier / host6_identifier (called when
+// host-reservation-identifiers lists "flex-id") a non-empty value becomes
+// the client's flex-id identifier, which reservations name with
+// "flex-id". With "replace-client-id" true, the query's client identifier
+// is replaced at pkt4_receive / pkt6_receive: DHCPv4's option 61 by a
+// zero octet followed by the value (leases follow the flexible identifier
+// with match-client-id true), DHCPv6's CLIENTID by two zero octets
+// followed by the value (leases are then stored under that DUID). The
+// reply then carries the client's own identifier: in DHCPv4 its option
+// 61, if it sent one, whatever echo-client-id says; in DHCPv6 its
+// CLIENTID. With "ignore-iaid" (DHCPv6) the IAID of a query's only IA_NA
+// (and of its only IA_PD) is 0 while the query is processed, so leases are
+// stored with IAID 0, and the reply's IA gets the client's IAID back; with
+// several IA_NAs (IA_PDs) their IAIDs are kept. Kea logs a warning at
+// configuration time for it; Nestor does not.
 package flexid
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +32,7 @@ import (
 
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/dhcp4"
+	"github.com/nestordhcp/nestor/dhcp6"
 	"github.com/nestordhcp/nestor/eval"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/host"
@@ -77,9 +87,11 @@ func ParseParams(p hooks.Parameters) (Params, error) {
 // Library is one loaded instance of the flex-id library.
 type Library struct {
 	params Params
+	v6     bool // loaded by kea-dhcp6
 	expr   *eval.Expr
 	defs   *option.DefSet
 	ctxs   sync.Pool
+	ctxs6  sync.Pool
 }
 
 // configProvider is what the library reads from kea-dhcp4: the option
@@ -88,21 +100,46 @@ type configProvider interface {
 	Config4() *config.Dhcp4
 }
 
-// Load compiles the expression and registers the callouts.
+// configProvider6 is the kea-dhcp6 counterpart of configProvider.
+type configProvider6 interface {
+	Config6() *config.Dhcp6
+}
+
+// Load compiles the expression for the daemon's family and registers the
+// callouts.
 func (l *Library) Load(h *hooks.LibraryHandle) error {
 	p, err := ParseParams(h.Parameters())
 	if err != nil {
 		return err
 	}
 	l.params = p
-	if cp, ok := h.Services().(configProvider); ok {
+	u := option.V4
+	switch cp := h.Services().(type) {
+	case configProvider:
 		if cfg := cp.Config4(); cfg != nil {
 			l.defs = cfg.Defs
 		}
+	case configProvider6:
+		l.v6, u = true, option.V6
+		if cfg := cp.Config6(); cfg != nil {
+			l.defs = cfg.Defs
+		}
 	}
-	l.expr, err = eval.Compile(option.V4, eval.String, p.IdentifierExpression, &eval.Options{Defs: l.defs, ClassDefined: func(string) bool { return true }})
+	l.expr, err = eval.Compile(u, eval.String, p.IdentifierExpression, &eval.Options{Defs: l.defs, ClassDefined: func(string) bool { return true }})
 	if err != nil {
 		return fmt.Errorf("flex-id: unable to parse 'identifier-expression' %q: %w", p.IdentifierExpression, err)
+	}
+	if l.v6 {
+		if err := h.RegisterCallout("host6_identifier", l.host6Identifier); err != nil {
+			return err
+		}
+		if p.ReplaceClientID || p.IgnoreIAID {
+			if err := h.RegisterCallout("pkt6_receive", l.pkt6Receive); err != nil {
+				return err
+			}
+			return h.RegisterCallout("pkt6_send", l.pkt6Send)
+		}
+		return nil
 	}
 	if err := h.RegisterCallout("host4_identifier", l.host4Identifier); err != nil {
 		return err
@@ -119,14 +156,19 @@ func (l *Library) Load(h *hooks.LibraryHandle) error {
 // Unload releases nothing: the library keeps no packet.
 func (l *Library) Unload() error { return nil }
 
-// ValidateParameters lets config-test refuse bad parameters.
+// ValidateParameters lets config-test refuse bad parameters. The daemon
+// is not known here: an expression valid for either family passes (Load
+// refuses one of the other family).
 func (l *Library) ValidateParameters(p hooks.Parameters) error {
 	pp, err := ParseParams(p)
 	if err != nil {
 		return err
 	}
-	if _, err := eval.Compile(option.V4, eval.String, pp.IdentifierExpression, &eval.Options{ClassDefined: func(string) bool { return true }}); err != nil {
-		return fmt.Errorf("flex-id: unable to parse 'identifier-expression' %q: %w", pp.IdentifierExpression, err)
+	opts := &eval.Options{ClassDefined: func(string) bool { return true }}
+	if _, err := eval.Compile(option.V4, eval.String, pp.IdentifierExpression, opts); err != nil {
+		if _, err6 := eval.Compile(option.V6, eval.String, pp.IdentifierExpression, opts); err6 != nil {
+			return fmt.Errorf("flex-id: unable to parse 'identifier-expression' %q: %w", pp.IdentifierExpression, err)
+		}
 	}
 	return nil
 }
@@ -134,8 +176,8 @@ func (l *Library) ValidateParameters(p hooks.Parameters) error {
 // MultiThreadingCompatible: evaluation contexts are per call.
 func (l *Library) MultiThreadingCompatible() bool { return true }
 
-// Daemons: only the DHCPv4 side is implemented.
-func (l *Library) Daemons() []string { return []string{"kea-dhcp4"} }
+// Daemons: kea-dhcp4 and kea-dhcp6.
+func (l *Library) Daemons() []string { return []string{"kea-dhcp4", "kea-dhcp6"} }
 
 // Value evaluates the identifier expression for a query; nil when it
 // yields nothing (or fails).
@@ -211,6 +253,136 @@ func (l *Library) pkt4Send(h *hooks.CalloutHandle) error {
 	r.Del(dhcp4.OptionClientIdentifier)
 	if orig != nil {
 		r.Set(dhcp4.OptionClientIdentifier, orig)
+	}
+	return nil
+}
+
+// Value6 evaluates the identifier expression for a DHCPv6 query; nil when
+// it yields nothing (or fails).
+func (l *Library) Value6(q *pkt.Pkt6) []byte {
+	c, _ := l.ctxs6.Get().(*eval.Context6)
+	if c == nil {
+		c = &eval.Context6{}
+	}
+	defer l.ctxs6.Put(c)
+	c.Pkt = &q.Packet
+	c.Iface = q.IfName
+	c.Src, c.Dst = q.Src.Addr(), q.Dst.Addr()
+	c.Len = q.Len
+	c.Member = q.Classes.Has
+	c.Defs = l.defs
+	v, err := l.expr.EvalString(c)
+	c.Pkt, c.Member = nil, nil
+	if err != nil || len(v) == 0 {
+		return nil
+	}
+	return append([]byte(nil), v...)
+}
+
+func (l *Library) host6Identifier(h *hooks.CalloutHandle) error {
+	q, err := hooks.Get[*pkt.Pkt6](h, "query6")
+	if err != nil || q == nil {
+		return err
+	}
+	if t, err := hooks.Get[host.IdentifierType](h, "id_type"); err == nil && t != host.IdentFlexID {
+		return nil
+	}
+	v := l.Value6(q)
+	if v == nil {
+		return nil
+	}
+	hooks.Set(h, "id_type", host.IdentFlexID)
+	hooks.Set(h, "id_value", v)
+	return nil
+}
+
+// contextOriginalDUID names the per-query context entry holding the
+// CLIENTID payload the query came with once it was replaced;
+// contextOriginalIAIDs the IAIDs ignore-iaid set to 0.
+const (
+	contextOriginalDUID  = "flex-id-original-duid"
+	contextOriginalIAIDs = "flex-id-original-iaids"
+)
+
+// ignoredIAID is an IA whose IAID ignore-iaid set to 0.
+type ignoredIAID struct {
+	code dhcp6.OptionCode
+	iaid uint32
+}
+
+// pkt6Receive applies ignore-iaid (the IAID of the only IA_NA, and of the
+// only IA_PD, becomes 0; the expression sees that) and replace-client-id
+// (the query's DUID becomes two zero octets followed by the flexible
+// identifier; a query without CLIENTID is left alone).
+func (l *Library) pkt6Receive(h *hooks.CalloutHandle) error {
+	q, err := hooks.Get[*pkt.Pkt6](h, "query6")
+	if err != nil || q == nil {
+		return err
+	}
+	if l.params.IgnoreIAID {
+		var saved []ignoredIAID
+		for _, code := range []dhcp6.OptionCode{dhcp6.OptIANA, dhcp6.OptIAPD} {
+			if q.Options.Count(code) != 1 {
+				continue
+			}
+			i := q.Options.Next(code, 0)
+			d := q.Options[i].Data
+			if len(d) < 4 {
+				continue
+			}
+			saved = append(saved, ignoredIAID{code, binary.BigEndian.Uint32(d)})
+			nd := append([]byte(nil), d...)
+			nd[0], nd[1], nd[2], nd[3] = 0, 0, 0, 0
+			q.Options[i].Data = nd
+		}
+		if saved != nil {
+			hooks.SetContext(h, contextOriginalIAIDs, saved)
+		}
+	}
+	if !l.params.ReplaceClientID {
+		return nil
+	}
+	i := q.Options.Next(dhcp6.OptClientID, 0)
+	if i < 0 {
+		return nil
+	}
+	v := l.Value6(q)
+	if v == nil {
+		return nil
+	}
+	hooks.SetContext(h, contextOriginalDUID, append([]byte(nil), q.Options[i].Data...))
+	q.Options[i].Data = append([]byte{0, 0}, v...)
+	return nil
+}
+
+// pkt6Send puts the client's own DUID back in the reply's CLIENTID and the
+// IAIDs ignore-iaid cleared back in the reply's IAs.
+func (l *Library) pkt6Send(h *hooks.CalloutHandle) error {
+	r, err := hooks.Get[*pkt.Pkt6](h, "response6")
+	if err != nil || r == nil {
+		return err
+	}
+	orig, ok, err := hooks.GetOptionalContext[[]byte](h, contextOriginalDUID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if i := r.Options.Next(dhcp6.OptClientID, 0); i >= 0 {
+			r.Options[i].Data = orig
+		}
+	}
+	saved, ok, err := hooks.GetOptionalContext[[]ignoredIAID](h, contextOriginalIAIDs)
+	if err != nil || !ok {
+		return err
+	}
+	for _, sv := range saved {
+		for i := r.Options.Next(sv.code, 0); i >= 0; i = r.Options.Next(sv.code, i+1) {
+			if d := r.Options[i].Data; len(d) >= 4 && binary.BigEndian.Uint32(d) == 0 {
+				nd := append([]byte(nil), d...)
+				binary.BigEndian.PutUint32(nd, sv.iaid)
+				r.Options[i].Data = nd
+			}
+		}
 	}
 	return nil
 }
