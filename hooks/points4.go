@@ -13,8 +13,9 @@ var (
 	// main goroutine only.
 	//
 	// Arguments:
-	//   - io_context (IOService, in): deprecated; libraries doing
-	//     asynchronous I/O run their own.
+	//   - io_context (IOService, in): deprecated; not passed by Nestor,
+	//     which has no event loop to share: libraries start their
+	//     goroutines and timers in Load and stop them in Unload.
 	//   - network_state (NetworkState, in): enable/disable DHCP service.
 	//   - json_config (json.RawMessage, in): the configuration as received.
 	//   - server_config (SrvConfig, in): the parsed (staging) configuration.
@@ -26,7 +27,9 @@ var (
 	Dhcp4SrvConfigured = Register("dhcp4_srv_configured")
 
 	// Cb4Updated ("cb4_updated") is called after a Config Backend update
-	// was applied. Main goroutine only.
+	// was applied. Main goroutine only. Nestor has no config backend, so
+	// the servers never call it (registered for libraries written for
+	// Kea).
 	//
 	// Arguments: audit_entries (AuditEntryCollection, in): never nil, not
 	// empty.

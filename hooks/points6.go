@@ -9,7 +9,8 @@ var (
 	// Dhcp6SrvConfigured ("dhcp6_srv_configured") is called once the server
 	// has committed a new configuration. Main goroutine only.
 	//
-	// Arguments: io_context (IOService, in, deprecated), network_state
+	// Arguments: io_context (IOService, in, deprecated; not passed by
+	// Nestor, see Dhcp4SrvConfigured), network_state
 	// (NetworkState, in), json_config (json.RawMessage, in), server_config
 	// (SrvConfig, in), error (string, out).
 	//
@@ -19,7 +20,8 @@ var (
 	Dhcp6SrvConfigured = Register("dhcp6_srv_configured")
 
 	// Cb6Updated ("cb6_updated") is called after a Config Backend update
-	// was applied. Main goroutine only.
+	// was applied. Main goroutine only. Never called by Nestor (no config
+	// backend).
 	//
 	// Arguments: audit_entries (AuditEntryCollection, in): never nil, not
 	// empty.
@@ -61,11 +63,13 @@ var (
 	Subnet6Select = Register("subnet6_select")
 
 	// Host6Identifier ("host6_identifier") is called only when
-	// host-reservation-identifiers contains "flex-id" (before
-	// subnet6_select when early-global-reservations-lookup is true).
+	// host-reservation-identifiers contains "flex-id" (in Kea, before
+	// subnet6_select when early-global-reservations-lookup is true; Nestor's
+	// kea-dhcp6 calls it after subnet selection, while the host identifiers
+	// are collected).
 	//
-	// Arguments: query6 (Pkt6, in), id_type (Host::IdentifierType, in/out),
-	// id_value ([]byte, out).
+	// Arguments: query6 (Pkt6, in), id_type (Host::IdentifierType, in/out;
+	// Go type host.IdentifierType), id_value ([]byte, out).
 	//
 	// Status: anything other than Continue means the identifier is not
 	// used.

@@ -51,6 +51,11 @@ func TestParseParams(t *testing.T) {
 	if err := l.ValidateParameters(p); err == nil {
 		t.Error("a bad expression was accepted")
 	}
+	// The daemon is not known at validation: a DHCPv6 expression passes.
+	p, _ = hooks.ParseParameters(json.RawMessage(`{"identifier-expression": "relay6[0].option[18].hex"}`))
+	if err := l.ValidateParameters(p); err != nil {
+		t.Errorf("a DHCPv6 expression was refused: %v", err)
+	}
 }
 
 func TestValue(t *testing.T) {
