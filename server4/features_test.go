@@ -9,8 +9,10 @@ import (
 	"testing"
 
 	"github.com/nestordhcp/nestor/dhcp4"
+	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/hooks/bootp"
 	_ "github.com/nestordhcp/nestor/hooks/flexid"
+	"github.com/nestordhcp/nestor/internal/hookstest"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/netio"
 )
@@ -307,6 +309,34 @@ func TestStashAgentOptions(t *testing.T) {
 		}
 		if r := direct(6); r != nil && r.Has(dhcp4.OptionTimeOffset) {
 			t.Errorf("stash %v: another client renewing the address got the stashed option", stash)
+		}
+	}
+}
+
+// TestHost4IdentifierStatus: a status other than continue at
+// host4_identifier (set by a library loaded after flex_id) means the
+// identifier is not used, and the next configured identifier applies.
+func TestHost4IdentifierStatus(t *testing.T) {
+	rec := hookstest.New()
+	t.Cleanup(rec.Close)
+	cfg := strings.Replace(testConfig, `"valid-lifetime": 4000,`, strings.Replace(flexConfig, "REPLACE", "false", 1), 1)
+	cfg = strings.Replace(cfg, `"replace-client-id": false}}`, `"replace-client-id": false}}, `+rec.Entry(), 1)
+	cfg = strings.Replace(cfg, `"reservations": [`, `"reservations": [{"flex-id": "'port-7'", "ip-address": "198.51.100.70"},
+	    {"hw-address": "02:00:00:00:00:09", "ip-address": "198.51.100.90"},`, 1)
+	circuit := dhcp4.Option{Code: dhcp4.OptionRelayAgentInformation, Data: append([]byte{1, 6}, "port-7"...)}
+	for _, tc := range []struct {
+		status hooks.NextStep
+		want   string
+	}{
+		{hooks.Continue, "198.51.100.70"},
+		{hooks.Skip, "198.51.100.90"},
+		{hooks.Drop, "198.51.100.90"},
+	} {
+		rec.SetStatus("host4_identifier", tc.status)
+		ts := newTestServer(t, cfg)
+		off, _ := ts.exchange(t, query(dhcp4.DHCPDISCOVER, 9, circuit), relay)
+		if off == nil || off.YIAddr.Addr().String() != tc.want {
+			t.Errorf("status %v at host4_identifier: offer %v, want %s", tc.status, off, tc.want)
 		}
 	}
 }

@@ -29,7 +29,7 @@ func arg[T any](name string) docArg { return docArg{name, reflect.TypeFor[T]()} 
 // dox6 is the argument list of every DHCPv6 hook point the server calls,
 // from spec/hooks/dhcp6-hooks-api.dox and Kea's code where
 // hooks/points6.go says so, with the Go type Nestor passes for Kea's type.
-// lease6_renew and lease6_rebind get ia_na or ia_pd (see ia6Alt). Left out
+// lease6_renew and lease6_rebind get ia_na or ia_pd (see TestHookPointPrefixArguments6). Left out
 // on purpose: dhcp6_srv_configured's io_context (deprecated in Kea).
 var dox6 = map[string][]docArg{
 	"dhcp6_srv_configured": {arg[*Server]("network_state"), arg[json.RawMessage]("json_config"), arg[*config.Dhcp6]("server_config")},
