@@ -291,6 +291,11 @@ func readDNRInstance(u Universe, b []byte) (dnrInstance, error) {
 	if err != nil || used != adnLen {
 		return in, errors.New(pfx + "Failed to parse fully qualified domain-name from wire format")
 	}
+	if adnLen == 1 {
+		// The root name alone: no authentication domain name, refused
+		// as the text notation refuses "." (parseDNRInstance).
+		return in, errors.New(pfx + "Mandatory Authentication Domain Name fully qualified domain-name is missing")
+	}
 	in.adn = strings.ToLower(name)
 	b = b[adnLen:]
 	if len(b) == 0 {
