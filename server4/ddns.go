@@ -9,64 +9,16 @@ import (
 	"github.com/nestordhcp/nestor/lease"
 )
 
-// d2Client is Kea's D2ClientMgr: the dhcp-ddns configuration in force and
-// its NCR sender (nil when enable-updates is false).
-type d2Client struct {
-	cfg    config.DhcpDdns
-	sender *ncr.Sender
-}
-
-// configureDDNS starts, keeps or replaces the NCR sender for dhcp-ddns
-// (Kea's D2ClientMgr::setD2ClientConfig and startSender): a changed
-// configuration, or updates suspended after an error, gets a new sender.
+// configureDDNS applies dhcp-ddns (Kea's D2ClientMgr, internal/d2client).
 func (s *Server) configureDDNS(cfg *config.Dhcp4) error {
-	dd := cfg.DhcpDdns
-	dd.UserContext = nil
-	old := s.d2.Load()
-	if old != nil && old.cfg == dd && (old.sender == nil || !old.sender.Suspended()) {
-		return nil
-	}
-	s.stopDDNS()
-	c := &d2Client{cfg: dd}
-	if dd.EnableUpdates {
-		snd, err := ncr.Start(ncr.Config{ServerIP: dd.ServerIP, ServerPort: dd.ServerPort,
-			SenderIP: dd.SenderIP, SenderPort: dd.SenderPort, MaxQueueSize: dd.MaxQueueSize},
-			ncr.Handlers{
-				OnSent: func(r *ncr.Request) {
-					if s.log.DebugEnabled(dbgDetail) {
-						s.log.Debug(dbgDetail, keamsg.DHCPSRV_DHCP_DDNS_NCR_SENT, r.String())
-					}
-				},
-				OnError: func(err error, r *ncr.Request) {
-					s.log.Error(keamsg.DHCPSRV_DHCP_DDNS_NCR_REJECTED, err.Error(), r.String())
-					s.log.Error(keamsg.DHCP4_DDNS_REQUEST_SEND_FAILED, err.Error(), r.String())
-					s.log.Warn(keamsg.DHCPSRV_DHCP_DDNS_SUSPEND_UPDATES)
-				},
-			})
-		if err != nil {
-			return err
-		}
-		c.sender = snd
-		s.log.Info(keamsg.DHCPSRV_DHCP_DDNS_SENDER_STARTED, snd.String())
-	}
-	s.d2.Store(c)
-	return nil
+	return s.d2.Configure(cfg.DhcpDdns, s.log, keamsg.DHCP4_DDNS_REQUEST_SEND_FAILED)
 }
 
 // stopDDNS stops the NCR sender, if any.
-func (s *Server) stopDDNS() {
-	if old := s.d2.Swap(nil); old != nil && old.sender != nil {
-		old.sender.Stop()
-		s.log.Info(keamsg.DHCPSRV_DHCP_DDNS_SENDER_STOPPED)
-	}
-}
+func (s *Server) stopDDNS() { s.d2.Stop(s.log) }
 
-// ddnsEnabled is Kea's D2ClientMgr::ddnsEnabled: enable-updates is true
-// and updates were not suspended.
-func (s *Server) ddnsEnabled() bool {
-	c := s.d2.Load()
-	return c != nil && c.sender != nil && !c.sender.Suspended()
-}
+// ddnsEnabled is Kea's D2ClientMgr::ddnsEnabled.
+func (s *Server) ddnsEnabled() bool { return s.d2.Enabled() }
 
 // ddnsTTL is the NCR lease-length for the subnet's ddns-ttl-percent.
 func ddnsTTL(valid uint32, percent config.Opt[float64]) uint32 {
@@ -81,8 +33,8 @@ func ddnsTTL(valid uint32, percent config.Opt[float64]) uint32 {
 // client identifier when the lease has one, else from the hardware
 // address. It implements leasecmds.DDNS4.
 func (s *Server) QueueNCR4(remove bool, l *lease.Lease4) error {
-	c := s.d2.Load()
-	if c == nil || c.sender == nil || c.sender.Suspended() || l.Hostname == "" || (!l.FQDNFwd && !l.FQDNRev) {
+	snd := s.d2.Sender()
+	if snd == nil || snd.Suspended() || l.Hostname == "" || (!l.FQDNFwd && !l.FQDNRev) {
 		return nil
 	}
 	var id []byte
@@ -121,7 +73,7 @@ func (s *Server) QueueNCR4(remove bool, l *lease.Lease4) error {
 	if s.log.DebugEnabled(dbgDetail) {
 		s.log.Debug(dbgDetail, keamsg.DHCPSRV_QUEUE_NCR, "", kind, r.String())
 	}
-	if err := c.sender.Send(r); err != nil {
+	if err := snd.Send(r); err != nil {
 		return err
 	}
 	return nil

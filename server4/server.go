@@ -13,6 +13,7 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/ctrl"
 	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/internal/d2client"
 	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
@@ -68,7 +69,7 @@ type Server struct {
 	slog      *slog.Logger
 	engine    *alloc.Engine4
 	reclaimer *alloc.Reclaimer4
-	d2        atomic.Pointer[d2Client] // dhcp-ddns (ddns.go)
+	d2        d2client.Manager // dhcp-ddns (ddns.go)
 	store     lease.Store4
 	mstore    *memfile.Store4
 	dbstore   *sqlcommon.Store4

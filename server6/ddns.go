@@ -8,63 +8,16 @@ import (
 	"github.com/nestordhcp/nestor/lease"
 )
 
-// d2Client is Kea's D2ClientMgr: the dhcp-ddns configuration in force and
-// its NCR sender (nil when enable-updates is false).
-type d2Client struct {
-	cfg    config.DhcpDdns
-	sender *ncr.Sender
-}
-
-// configureDDNS starts, keeps or replaces the NCR sender for dhcp-ddns
-// (Kea's D2ClientMgr::setD2ClientConfig and startSender): a changed
-// configuration, or updates suspended after an error, gets a new sender.
+// configureDDNS applies dhcp-ddns (Kea's D2ClientMgr, internal/d2client).
 func (s *Server) configureDDNS(cfg *config.Dhcp6) error {
-	dd := cfg.DhcpDdns
-	dd.UserContext = nil
-	old := s.d2.Load()
-	if old != nil && old.cfg == dd && (old.sender == nil || !old.sender.Suspended()) {
-		return nil
-	}
-	s.stopDDNS()
-	c := &d2Client{cfg: dd}
-	if dd.EnableUpdates {
-		snd, err := ncr.Start(ncr.Config{ServerIP: dd.ServerIP, ServerPort: dd.ServerPort,
-			SenderIP: dd.SenderIP, SenderPort: dd.SenderPort, MaxQueueSize: dd.MaxQueueSize},
-			ncr.Handlers{
-				OnSent: func(r *ncr.Request) {
-					if s.log.DebugEnabled(dbgDetail) {
-						s.log.Debug(dbgDetail, keamsg.DHCPSRV_DHCP_DDNS_NCR_SENT, r.String())
-					}
-				},
-				OnError: func(err error, r *ncr.Request) {
-					s.log.Error(keamsg.DHCPSRV_DHCP_DDNS_NCR_REJECTED, err.Error(), r.String())
-					s.log.Error(keamsg.DHCP6_DDNS_REQUEST_SEND_FAILED, err.Error(), r.String())
-					s.log.Warn(keamsg.DHCPSRV_DHCP_DDNS_SUSPEND_UPDATES)
-				},
-			})
-		if err != nil {
-			return err
-		}
-		c.sender = snd
-		s.log.Info(keamsg.DHCPSRV_DHCP_DDNS_SENDER_STARTED, snd.String())
-	}
-	s.d2.Store(c)
-	return nil
+	return s.d2.Configure(cfg.DhcpDdns, s.log, keamsg.DHCP6_DDNS_REQUEST_SEND_FAILED)
 }
 
 // stopDDNS stops the NCR sender, if any.
-func (s *Server) stopDDNS() {
-	if old := s.d2.Swap(nil); old != nil && old.sender != nil {
-		old.sender.Stop()
-		s.log.Info(keamsg.DHCPSRV_DHCP_DDNS_SENDER_STOPPED)
-	}
-}
+func (s *Server) stopDDNS() { s.d2.Stop(s.log) }
 
 // ddnsEnabled is Kea's D2ClientMgr::ddnsEnabled.
-func (s *Server) ddnsEnabled() bool {
-	c := s.d2.Load()
-	return c != nil && c.sender != nil && !c.sender.Suspended()
-}
+func (s *Server) ddnsEnabled() bool { return s.d2.Enabled() }
 
 // ddnsTTL is the NCR lease-length for the subnet's ddns-ttl-percent.
 func ddnsTTL(valid uint32, percent config.Opt[float64]) uint32 {
@@ -103,8 +56,8 @@ func (s *Server) newNCR(t ncr.ChangeType, fwd, rev bool, name, addr string, duid
 // a DNS direction and a DUID only, when updates are enabled. It implements
 // leasecmds.DDNS6.
 func (s *Server) QueueNCR6(remove bool, l *lease.Lease6) error {
-	c := s.d2.Load()
-	if c == nil || c.sender == nil || c.sender.Suspended() || l.Type != lease.TypeNA || l.Hostname == "" ||
+	snd := s.d2.Sender()
+	if snd == nil || snd.Suspended() || l.Type != lease.TypeNA || l.Hostname == "" ||
 		(!l.FQDNFwd && !l.FQDNRev) || len(l.DUID) == 0 {
 		return nil
 	}
@@ -116,7 +69,7 @@ func (s *Server) QueueNCR6(remove bool, l *lease.Lease6) error {
 	if s.log.DebugEnabled(dbgDetail) {
 		s.log.Debug(dbgDetail, keamsg.DHCPSRV_QUEUE_NCR, "", t.String(), r.String())
 	}
-	return c.sender.Send(r)
+	return snd.Send(r)
 }
 
 // serverFlags is Kea's D2ClientMgr::analyzeFqdn: the S and N flags of the
@@ -236,7 +189,7 @@ func (w *worker) createNameChangeRequests() {
 	if s.log.DebugEnabled(dbgDetail) {
 		s.log.Debug(dbgDetail, keamsg.DHCP6_DDNS_CREATE_ADD_NAME_CHANGE_REQUEST, r.String())
 	}
-	if c := s.d2.Load(); c != nil && c.sender != nil {
-		_ = c.sender.Send(r)
+	if snd := s.d2.Sender(); snd != nil {
+		_ = snd.Send(r)
 	}
 }

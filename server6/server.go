@@ -12,6 +12,7 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/ctrl"
 	"github.com/nestordhcp/nestor/hooks"
+	"github.com/nestordhcp/nestor/internal/d2client"
 	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
@@ -68,7 +69,7 @@ type Server struct {
 	log    *klog.Logger
 	slog   *slog.Logger
 	engine *alloc.Engine6
-	d2     atomic.Pointer[d2Client] // dhcp-ddns (ddns.go)
+	d2     d2client.Manager // dhcp-ddns (ddns.go)
 	// reclaimer runs expired-leases-processing and leases-reclaim.
 	reclaimer *alloc.Reclaimer6
 	store     lease.Store6
