@@ -49,6 +49,8 @@ func (s *Server) Configure(cfg *config.Dhcp6) error {
 }
 
 func (s *Server) configure(cfg *config.Dhcp6) error {
+	s.gate.Lock()
+	defer s.gate.Unlock()
 	snap, libs, err := s.check(cfg)
 	if err != nil {
 		return err
@@ -92,6 +94,9 @@ func (s *Server) configure(cfg *config.Dhcp6) error {
 		return err
 	}
 	if err := s.startPackets(cfg); err != nil {
+		return err
+	}
+	if err := s.openIPC(cfg.Dhcp4o6Port.V); err != nil {
 		return err
 	}
 	if err := s.callSrvConfigured(cfg); err != nil {
@@ -307,6 +312,7 @@ func (s *Server) callSrvConfigured(cfg *config.Dhcp6) error {
 func (s *Server) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ipc.Close()
 	s.stopPackets()
 	s.ctl.Close()
 	s.stopDDNS()

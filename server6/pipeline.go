@@ -86,6 +86,10 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 		st.receiveDrop.Inc()
 		return false
 	}
+	if mt == dhcp6.MsgDHCPv4Query {
+		w.processDhcp4Query()
+		return false
+	}
 	var ok bool
 	switch mt {
 	case dhcp6.MsgSolicit:
@@ -242,7 +246,7 @@ func (w *worker) accept(mt dhcp6.MessageType) bool {
 		needCID, noSID = true, true
 	case dhcp6.MsgRequest, dhcp6.MsgRenew, dhcp6.MsgRelease, dhcp6.MsgDecline:
 		needCID, needSID = true, true
-	case dhcp6.MsgInformationRequest:
+	case dhcp6.MsgInformationRequest, dhcp6.MsgDHCPv4Query:
 	default:
 		return false
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/nestordhcp/nestor/ctrl"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/internal/d2client"
+	"github.com/nestordhcp/nestor/internal/dhcp4o6"
 	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
@@ -99,6 +100,11 @@ type Server struct {
 	reloaded time.Time
 	stopping chan int
 	stopOnce sync.Once
+	// ipc is the DHCPv4-over-DHCPv6 link to the DHCPv4 server
+	// (dhcp4o6.go); gate keeps its responses out while the
+	// configuration changes.
+	ipc  *dhcp4o6.Endpoint
+	gate sync.RWMutex
 }
 
 // New returns a server with no configuration; Configure starts it.
@@ -127,6 +133,7 @@ func New(o Options) *Server {
 	s.workers.New = func() any { return newWorker(s) }
 	s.sender = o.Sender
 	s.outPool = netio.NewPool()
+	s.ipc = dhcp4o6.NewEndpoint(dhcp4o6.V6, s.fromIPC)
 	return s
 }
 

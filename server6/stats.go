@@ -10,11 +10,12 @@ type pktStats struct {
 	received, parseFailed, receiveDrop, sent *stats.Counter
 	// byType counts received messages by type; index 0 is
 	// pkt6-unknown-received.
-	byType                   [14]*stats.Counter
-	advertiseSent, replySent *stats.Counter
+	byType                                       [22]*stats.Counter
+	advertiseSent, replySent, dhcpv4ResponseSent *stats.Counter
 }
 
-var recvNames = [14]string{"unknown", "solicit", "", "request", "confirm", "renew", "rebind", "", "release", "decline", "", "infrequest", "", ""}
+var recvNames = [22]string{"unknown", "solicit", "", "request", "confirm", "renew", "rebind", "", "release", "decline", "", "infrequest", "", "",
+	20: "dhcpv4-query", 21: "dhcpv4-response"}
 
 func newPktStats(r *stats.Registry) *pktStats {
 	s := &pktStats{
@@ -24,6 +25,8 @@ func newPktStats(r *stats.Registry) *pktStats {
 		sent:          r.Counter("pkt6-sent"),
 		advertiseSent: r.Counter("pkt6-advertise-sent"),
 		replySent:     r.Counter("pkt6-reply-sent"),
+
+		dhcpv4ResponseSent: r.Counter("pkt6-dhcpv4-response-sent"),
 	}
 	for i, n := range recvNames {
 		if n != "" {
@@ -48,5 +51,7 @@ func (s *pktStats) countSent(t dhcp6.MessageType) {
 		s.advertiseSent.Inc()
 	case dhcp6.MsgReply:
 		s.replySent.Inc()
+	case dhcp6.MsgDHCPv4Response:
+		s.dhcpv4ResponseSent.Inc()
 	}
 }
