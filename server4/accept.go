@@ -37,7 +37,7 @@ func (w *worker) accept(mt dhcp4.MessageType) bool {
 // accepted; an INFORM from a direct client needs a source address or
 // ciaddr; a broadcast query from a direct client needs a subnet.
 func (w *worker) acceptDirectRequest(mt dhcp4.MessageType) bool {
-	if isRelayed(&w.q) {
+	if isRelayed(&w.q) || w.o6 != nil {
 		return true
 	}
 	if mt == dhcp4.DHCPINFORM {

@@ -54,6 +54,8 @@ func (s *Server) Configure(cfg *config.Dhcp4) error {
 }
 
 func (s *Server) configure(cfg *config.Dhcp4) error {
+	s.gate.Lock()
+	defer s.gate.Unlock()
 	snap, libs, err := s.check(cfg)
 	if err != nil {
 		return err
@@ -93,6 +95,9 @@ func (s *Server) configure(cfg *config.Dhcp4) error {
 		return err
 	}
 	if err := s.startPackets(cfg); err != nil {
+		return err
+	}
+	if err := s.openIPC(cfg.Dhcp4o6Port.V); err != nil {
 		return err
 	}
 	if err := s.callSrvConfigured(cfg); err != nil {
@@ -278,6 +283,7 @@ func (s *Server) Stop(exitValue int) {
 func (s *Server) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ipc.Close()
 	s.stopPackets()
 	s.ctl.Close()
 	s.stopDDNS()

@@ -46,6 +46,9 @@ func (w *worker) selectSubnet() (sn *subnet4, drop bool) {
 // selectSubnetQuiet applies Kea's CfgSubnets4::selectSubnet rules without
 // calling hooks (also used by acceptDirectRequest).
 func (w *worker) selectSubnetQuiet() *subnet4 {
+	if w.o6 != nil {
+		return w.selectSubnet4o6()
+	}
 	q := &w.q
 	snap := w.snap
 	// RAI link-selection, else (only without RAI) subnet-selection.

@@ -29,6 +29,8 @@ func (w *worker) adjustIfaceData() {
 	relayed := isRelayed(q)
 	var dst netip.Addr
 	switch {
+	case w.o6 != nil:
+		dst = q.Src.Addr()
 	case mt == dhcp4.DHCPINFORM:
 		switch {
 		case !q.CIAddr.IsZero():
@@ -132,6 +134,14 @@ func (w *worker) send() {
 		if status == hooks.Skip || status == hooks.Drop {
 			return
 		}
+	}
+	if w.o6 != nil {
+		if err := w.send4o6(r.Raw); err != nil {
+			s.log.Error(keamsg.DHCP4_DHCP4O6_PACKET_SEND_FAIL, w.label(), err)
+			return
+		}
+		s.pstats.countSent(r.MessageType())
+		return
 	}
 	if w.deferSend {
 		// Sent and counted at the end of the batch (batchEnd).

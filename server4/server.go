@@ -14,6 +14,7 @@ import (
 	"github.com/nestordhcp/nestor/ctrl"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/internal/d2client"
+	"github.com/nestordhcp/nestor/internal/dhcp4o6"
 	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
@@ -108,6 +109,11 @@ type Server struct {
 	// clients serialises the queries of one client in multi-threaded
 	// mode (clients.go).
 	clients *clientLocks
+	// ipc is the DHCPv4-over-DHCPv6 link to the DHCPv6 server
+	// (dhcp4o6.go); gate keeps its queries out while the
+	// configuration changes.
+	ipc  *dhcp4o6.Endpoint
+	gate sync.RWMutex
 }
 
 // New returns a server with no configuration; Configure starts it.
@@ -137,6 +143,7 @@ func New(o Options) *Server {
 	s.workers.New = func() any { return newWorker(s) }
 	s.outPool = netio.NewPool()
 	s.sender = o.Sender
+	s.ipc = dhcp4o6.NewEndpoint(dhcp4o6.V4, s.fromIPC)
 	return s
 }
 

@@ -53,6 +53,8 @@ type worker struct {
 	// extInfo is mergeExtendedInfo bound once, so that handing it to the
 	// allocation engine costs no allocation per packet.
 	extInfo func([]byte) []byte
+	// o6 is set for a DHCPv4-over-DHCPv6 query (dhcp4o6.go).
+	o6 *query4o6
 }
 
 // Lease4Collection is the Go type of the leases4 and deleted_leases4
@@ -89,6 +91,7 @@ func (w *worker) reset() {
 	clear(w.hosts)
 	w.actx = alloc.Context4{}
 	w.unpacked, w.defs = false, nil
+	w.o6 = nil
 }
 
 // load copies a received packet into the worker.
@@ -125,6 +128,12 @@ func receivedOnBroadcast(p *pkt.Pkt4) bool {
 // interface receives a broadcast, one copy each: each copy is answered from
 // the same address, as Kea answers them.
 func (w *worker) localAddr() netip.Addr {
+	if w.o6 != nil {
+		// Kea takes the socket of the interface the DHCPv6 server
+		// received the query on.
+		a, _ := w.srv.firstSocketAddr(w.q.IfIndex)
+		return a
+	}
 	a := w.q.Dst.Addr()
 	if (!a.IsValid() || receivedOnBroadcast(&w.q) || a.IsUnspecified()) && w.conn != nil {
 		if first, ok := w.srv.firstSocketAddr(w.q.IfIndex); ok {
