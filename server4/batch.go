@@ -94,6 +94,7 @@ func formatLabel(htype uint8, hw, cid []byte, xid uint32) string {
 func (s *Server) handleBatched(np *netio.Packet) {
 	w := s.getWorker()
 	w.deferSend = true
+	w.o6 = nil
 	if !w.process(np) {
 		s.putWorker(w)
 	}

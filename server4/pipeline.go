@@ -13,6 +13,7 @@ import (
 func (s *Server) handle(np *netio.Packet) {
 	w := s.getWorker()
 	w.deferSend = false
+	w.o6 = nil
 	if !w.process(np) {
 		s.putWorker(w)
 	}

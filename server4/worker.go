@@ -53,7 +53,8 @@ type worker struct {
 	// extInfo is mergeExtendedInfo bound once, so that handing it to the
 	// allocation engine costs no allocation per packet.
 	extInfo func([]byte) []byte
-	// o6 is set for a DHCPv4-over-DHCPv6 query (dhcp4o6.go).
+	// o6 is set for a DHCPv4-over-DHCPv6 query (dhcp4o6.go), nil for
+	// one from a socket: set by whoever calls process.
 	o6 *query4o6
 }
 
@@ -91,7 +92,6 @@ func (w *worker) reset() {
 	clear(w.hosts)
 	w.actx = alloc.Context4{}
 	w.unpacked, w.defs = false, nil
-	w.o6 = nil
 }
 
 // load copies a received packet into the worker.
