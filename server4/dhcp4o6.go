@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 
+	"github.com/nestordhcp/nestor/dhcp4"
 	"github.com/nestordhcp/nestor/dhcp6"
 	"github.com/nestordhcp/nestor/internal/dhcp4o6"
 	"github.com/nestordhcp/nestor/klog/keamsg"
@@ -65,6 +66,13 @@ func (s *Server) fromIPC(b []byte, rerr error) {
 		return
 	case len(msgs) > 1:
 		s.log.Debug(dbgDetail, keamsg.DHCP4_DHCP4O6_BAD_PACKET, "more than one DHCPv4 message option")
+		return
+	}
+	if len(msgs[0]) < dhcp4.HeaderLen {
+		// Kea's Pkt4 refuses it before any processing (nothing is
+		// counted).
+		s.log.Debug(dbgDetail, keamsg.DHCP4_DHCP4O6_BAD_PACKET,
+			fmt.Sprintf("Truncated DHCPv4 packet (len=%d) received, at least %d is expected.", len(msgs[0]), dhcp4.HeaderLen))
 		return
 	}
 	np := netio.Packet{Data: msgs[0], IfName: info.Iface, Src: netip.AddrPortFrom(info.Addr, info.Port)}

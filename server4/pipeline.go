@@ -28,11 +28,7 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 	w.snap = s.snap.Load()
 	w.load(np)
 	st := s.pstats
-	if w.o6 == nil {
-		// A DHCPv4-over-DHCPv6 query is not counted here (Kea counts
-		// pkt4-received when a socket gives a packet).
-		st.received.Inc()
-	}
+	st.received.Inc()
 	if !s.enabled() {
 		s.log.Debug(dbgDrop, keamsg.DHCP4_PACKET_DROP_0008, w.label())
 		return false

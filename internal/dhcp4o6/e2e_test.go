@@ -338,3 +338,42 @@ func TestE2EKea22(t *testing.T) {
 		})
 	}
 }
+
+// TestE2EBadInput sends DHCPV4-QUERY messages without a DHCPv4 Message
+// option, with a truncated one and with a garbled one, then a good
+// exchange, to Kea 2.2's pair and to Nestor's: neither answers the bad
+// ones, and both count the same statistics on both servers.
+func TestE2EBadInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	stats6 := []string{"pkt6-received", "pkt6-dhcpv4-query-received", "pkt6-dhcpv4-response-sent", "pkt6-sent", "pkt6-receive-drop", "pkt6-parse-failed", "pkt6-unknown-received"}
+	stats4 := []string{"pkt4-received", "pkt4-discover-received", "pkt4-request-received", "pkt4-offer-sent", "pkt4-ack-sent", "pkt4-sent", "pkt4-receive-drop", "pkt4-parse-failed"}
+	garbled := v4msg(t, dhcp4.DHCPDISCOVER, 0x4060009, 9)
+	garbled = garbled[:240] // cookie, no options: no message type
+	garbled[236] = 0
+	run := func(kea bool, prefix string) string {
+		x := start(t, prefix, kea, kea, bySubnet)
+		for _, q := range [][]byte{query4o6(nil), query4o6([]byte{1, 2, 3}), query4o6(garbled)} {
+			if r := x.ask(t, q); r != nil {
+				t.Errorf("%s answered a bad query: %x", x.name, r)
+			}
+		}
+		x.dora(t, 3)
+		var b strings.Builder
+		for _, n := range stats6 {
+			fmt.Fprintf(&b, "%s=%d\n", n, x.stat(t, "ctl6.sock", n))
+		}
+		for _, n := range stats4 {
+			fmt.Fprintf(&b, "%s=%d\n", n, x.stat(t, "ctl4.sock", n))
+		}
+		return b.String()
+	}
+	testnet.Require(t, "kea-dhcp6", "kea-dhcp4")
+	want := run(true, "o6bk")
+	got := run(false, "o6bn")
+	if got != want {
+		t.Errorf("statistics differ:\nnestor:\n%s\nkea 2.2:\n%s", got, want)
+	}
+	t.Logf("kea 2.2:\n%s", want)
+}
