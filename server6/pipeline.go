@@ -51,6 +51,15 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 		if err == nil && badClientFQDN(w.q.Options) {
 			err = errBadFQDN
 		}
+		if err != nil && shortRelay(w.q.Raw) {
+			// Kea unwraps relay levels only while a whole relay
+			// header remains: a shorter relay message is no parse
+			// failure but a query of a type the server does not
+			// serve (pkt6-unknown-received).
+			st.countReceived(dhcp6.MessageType(w.q.Raw[0]))
+			st.receiveDrop.Inc()
+			return false
+		}
 		if err != nil {
 			if s.log.DebugEnabled(dbgDetail) {
 				s.log.Debug(dbgDetail, keamsg.DHCP6_PACKET_DROP_PARSE_FAIL, w.q.Src.Addr(), w.q.Dst.Addr(), w.q.IfName, err)
@@ -554,4 +563,10 @@ func (w *worker) transmit(r *pkt.Pkt6) error {
 		return s.sender(out)
 	}
 	return errNoSockets
+}
+
+// shortRelay reports whether b is a relay message too short for the relay
+// header.
+func shortRelay(b []byte) bool {
+	return len(b) > 0 && len(b) < dhcp6.RelayHeaderLen && dhcp6.MessageType(b[0]).IsRelay()
 }

@@ -14,8 +14,14 @@ type pktStats struct {
 	advertiseSent, replySent, dhcpv4ResponseSent *stats.Counter
 }
 
-var recvNames = [22]string{"unknown", "solicit", "", "request", "confirm", "renew", "rebind", "", "release", "decline", "", "infrequest", "", "",
+// recvNames are the pkt6-NAME-received statistics Kea 2.2 creates at
+// startup, by message type; lazyRecvNames those it creates when the first
+// such message arrives. Any other type (relay messages whose header is too
+// short to unwrap included) counts as unknown.
+var recvNames = [22]string{"unknown", "solicit", "advertise", "request", "", "renew", "rebind", "reply", "release", "decline", "", "infrequest", "", "",
 	20: "dhcpv4-query", 21: "dhcpv4-response"}
+
+var lazyRecvNames = [22]string{4: "confirm", 10: "reconfigure"}
 
 func newPktStats(r *stats.Registry) *pktStats {
 	s := &pktStats{
@@ -31,6 +37,8 @@ func newPktStats(r *stats.Registry) *pktStats {
 	for i, n := range recvNames {
 		if n != "" {
 			s.byType[i] = r.Counter("pkt6-" + n + "-received")
+		} else if n = lazyRecvNames[i]; n != "" {
+			s.byType[i] = r.LazyCounter("pkt6-" + n + "-received")
 		}
 	}
 	return s

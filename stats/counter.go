@@ -27,6 +27,13 @@ func (r *Registry) Counter(name string) *Counter {
 	return c
 }
 
+// LazyCounter returns a handle on the integer statistic name without
+// creating it: the statistic appears with the first update, as Kea's
+// counters that are not set up at startup do (pkt6-confirm-received).
+func (r *Registry) LazyCounter(name string) *Counter {
+	return &Counter{reg: r, name: name}
+}
+
 // Name returns the statistic's name.
 func (c *Counter) Name() string { return c.name }
 
