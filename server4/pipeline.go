@@ -1,6 +1,7 @@
 package server4
 
 import (
+	"fmt"
 	"github.com/nestordhcp/nestor/dhcp4"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/klog/keamsg"
@@ -26,8 +27,17 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 	s := w.srv
 	w.reset()
 	w.snap = s.snap.Load()
-	w.load(np)
 	st := s.pstats
+	if len(np.Data) < dhcp4.HeaderLen {
+		// Kea's Pkt4 refuses a buffer shorter than the BOOTP header
+		// while receiving it: no statistic counts it.
+		if s.log.DebugEnabled(dbgDetail) {
+			s.log.Debug(dbgDetail, keamsg.DHCP4_BUFFER_RECEIVE_FAIL,
+				fmt.Sprintf("Truncated DHCPv4 packet (len=%d) received, at least %d is expected.", len(np.Data), dhcp4.HeaderLen))
+		}
+		return false
+	}
+	w.load(np)
 	st.received.Inc()
 	if !s.enabled() {
 		s.log.Debug(dbgDrop, keamsg.DHCP4_PACKET_DROP_0008, w.label())
