@@ -299,3 +299,104 @@ func (ns *NS) Do(f func() error) error {
 	}()
 	return <-errc
 }
+
+// Chain is three namespaces in a row, client - relay - server, for tests
+// with a relay agent between client and server. The client link
+// (Client.ClientIface - Relay "veth-down") is 198.51.100.0/24 and
+// 2001:db8:1::/64 with the relay at .1 / ::1 and no client address; the
+// server link (Relay "veth-up" - Server "veth-srv") is 203.0.113.0/24 and
+// 2001:db8:2::/64, the server at .1 / ::1, the relay at .2 / ::2. The
+// server routes the client link through the relay, so replies to giaddr
+// or to the relay's link address reach it.
+type Chain struct {
+	Server, Relay, Client *NS
+	Dir                   string
+}
+
+// Interface names and addresses of a Chain.
+const (
+	ChainServerIface = "veth-srv"
+	ChainRelayUp     = "veth-up"
+	ChainRelayDown   = "veth-down"
+	ChainClientIface = "veth-cli"
+
+	ChainServerV4    = "203.0.113.1"
+	ChainRelayUpV4   = "203.0.113.2"
+	ChainRelayDownV4 = "198.51.100.1"
+	ChainServerV6    = "2001:db8:2::1"
+	ChainRelayUpV6   = "2001:db8:2::2"
+	ChainRelayDownV6 = "2001:db8:1::1"
+)
+
+// NewChain creates the three namespaces and their two links and removes
+// them when the test ends.
+func NewChain(t testing.TB, prefix string) *Chain {
+	t.Helper()
+	Require(t)
+	id := fmt.Sprintf("%s%d-%d", prefix, os.Getpid()%100000, seq.Add(1))
+	c := &Chain{
+		Server: &NS{Name: "s" + id, t: t},
+		Relay:  &NS{Name: "r" + id, t: t},
+		Client: &NS{Name: "c" + id, t: t},
+		Dir:    t.TempDir(),
+	}
+	all := []*NS{c.Server, c.Relay, c.Client}
+	t.Cleanup(func() {
+		for _, ns := range all {
+			_ = exec.Command("ip", "netns", "del", ns.Name).Run()
+		}
+	})
+	must := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	for _, ns := range all {
+		must("ip", "netns", "add", ns.Name)
+		must("ip", "-n", ns.Name, "link", "set", "lo", "up")
+		for _, kv := range []string{
+			"net.ipv6.conf.all.disable_ipv6=0",
+			"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
+			"net.ipv6.conf.all.accept_ra=0", "net.ipv6.conf.default.accept_ra=0",
+		} {
+			must("ip", "netns", "exec", ns.Name, "sysctl", "-qw", kv)
+		}
+	}
+	must("ip", "link", "add", ChainServerIface, "netns", c.Server.Name, "type", "veth",
+		"peer", "name", ChainRelayUp, "netns", c.Relay.Name)
+	must("ip", "link", "add", ChainRelayDown, "netns", c.Relay.Name, "type", "veth",
+		"peer", "name", ChainClientIface, "netns", c.Client.Name)
+	for _, a := range []struct {
+		ns        *NS
+		dev, addr string
+	}{
+		{c.Server, ChainServerIface, ChainServerV4 + "/24"},
+		{c.Server, ChainServerIface, ChainServerV6 + "/64"},
+		{c.Relay, ChainRelayUp, ChainRelayUpV4 + "/24"},
+		{c.Relay, ChainRelayUp, ChainRelayUpV6 + "/64"},
+		{c.Relay, ChainRelayDown, ChainRelayDownV4 + "/24"},
+		{c.Relay, ChainRelayDown, ChainRelayDownV6 + "/64"},
+	} {
+		args := []string{"ip", "-n", a.ns.Name, "addr", "add", a.addr, "dev", a.dev}
+		if strings.Contains(a.addr, ":") {
+			args = append(args, "nodad")
+		}
+		must(args...)
+	}
+	must("ip", "-n", c.Server.Name, "link", "set", ChainServerIface, "up")
+	must("ip", "-n", c.Relay.Name, "link", "set", ChainRelayUp, "up")
+	must("ip", "-n", c.Relay.Name, "link", "set", ChainRelayDown, "up")
+	must("ip", "-n", c.Client.Name, "link", "set", ChainClientIface, "up")
+	must("ip", "-n", c.Server.Name, "route", "add", "198.51.100.0/24", "via", ChainRelayUpV4)
+	must("ip", "-n", c.Server.Name, "-6", "route", "add", "2001:db8:1::/64", "via", ChainRelayUpV6)
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		if c.Server.hasLinkLocal(ChainServerIface) && c.Relay.hasLinkLocal(ChainRelayUp) &&
+			c.Relay.hasLinkLocal(ChainRelayDown) && c.Client.hasLinkLocal(ChainClientIface) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return c
+}
