@@ -8,6 +8,7 @@ import (
 
 	"github.com/nestordhcp/nestor/agent"
 	"github.com/nestordhcp/nestor/config"
+	"github.com/nestordhcp/nestor/d2"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/server4"
 	"github.com/nestordhcp/nestor/server6"
@@ -21,7 +22,12 @@ var (
 	dhcp4Spec = cli.DaemonSpec{Program: "kea-dhcp4", Description: "DHCPv4 server", Ports: true}
 	dhcp6Spec = cli.DaemonSpec{Program: "kea-dhcp6", Description: "DHCPv6 server", Ports: true}
 	agentSpec = cli.DaemonSpec{Program: "kea-ctrl-agent", Description: "Control Agent"}
+	d2Spec    = cli.DaemonSpec{Program: "kea-dhcp-ddns", Description: "DHCP-DDNS server"}
 )
+
+func runD2(prog string, args []string, stdout, stderr io.Writer) int {
+	return runDaemon(prog, d2Spec, args, stdout, stderr)
+}
 
 func runAgent(prog string, args []string, stdout, stderr io.Writer) int {
 	return runDaemon(prog, agentSpec, args, stdout, stderr)
@@ -77,6 +83,9 @@ func runDaemon(prog string, spec cli.DaemonSpec, args []string, stdout, stderr i
 		return server6.Run(a, stdout, stderr)
 	case agentSpec.Program:
 		return agent.Run(a, stdout, stderr)
+	case d2Spec.Program:
+		d2.BuildReport = report
+		return d2.Run(a, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "%s: not built yet: %s\n", prog, modeWork(a.Mode))
 	return 1

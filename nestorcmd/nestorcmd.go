@@ -30,7 +30,8 @@ func init() {
 	programs = []program{
 		{"dhcp4", "kea-dhcp4", "the DHCPv4 server", runDHCP4},
 		{"dhcp6", "kea-dhcp6", "the DHCPv6 server", runDHCP6},
-		{"ddns", "kea-dhcp-ddns", "the DHCP-DDNS daemon", notBuilt},
+		{"ddns", "kea-dhcp-ddns", "the DHCP-DDNS daemon", runD2},
+		{"dhcp-ddns", "", "the DHCP-DDNS daemon (same as ddns)", runD2},
 		{"agent", "kea-ctrl-agent", "the control agent", runAgent},
 		{"lfc", "kea-lfc", "the lease file cleanup", runLFC},
 		{"admin", "kea-admin", "database administration", admin.Run},

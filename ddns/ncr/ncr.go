@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -50,6 +51,30 @@ type Request struct {
 	LeaseLength uint32
 	// UseConflictResolution is ddns-use-conflict-resolution (Kea 2.2).
 	UseConflictResolution bool
+	// Mode is the conflict-resolution-mode a later Kea sends instead of
+	// use-conflict-resolution ("" when the request carried none); see
+	// ConflictMode.
+	Mode string
+}
+
+// The conflict-resolution modes (Kea 2.4+ ddns-conflict-resolution-mode).
+const (
+	CheckWithDHCID       = "check-with-dhcid"
+	NoCheckWithDHCID     = "no-check-with-dhcid"
+	CheckExistsWithDHCID = "check-exists-with-dhcid"
+	NoCheckWithoutDHCID  = "no-check-without-dhcid"
+)
+
+// ConflictMode is the request's conflict-resolution mode: Mode when set,
+// else check-with-dhcid or no-check-with-dhcid from use-conflict-resolution.
+func (r *Request) ConflictMode() string {
+	if r.Mode != "" {
+		return r.Mode
+	}
+	if r.UseConflictResolution {
+		return CheckWithDHCID
+	}
+	return NoCheckWithDHCID
 }
 
 // wire is the JSON object Kea 2.2's NameChangeRequest::toJSON writes, in
@@ -101,7 +126,8 @@ func (r *Request) Marshal() []byte {
 // String is a one-line summary for logs.
 func (r *Request) String() string { return string(r.JSON()) }
 
-// Parse reads a datagram written by Marshal (Kea's fromFormat for JSON).
+// Parse reads a datagram written by Marshal (Kea's fromFormat for JSON),
+// with the checks of Kea's NameChangeRequest::fromJSON and validateContent.
 func Parse(b []byte) (*Request, error) {
 	if len(b) < 2 {
 		return nil, errors.New("NCR datagram too short")
@@ -110,24 +136,67 @@ func Parse(b []byte) (*Request, error) {
 	if n != len(b)-2 {
 		return nil, fmt.Errorf("NCR length %d does not match the %d bytes received", n, len(b)-2)
 	}
-	var w wire
-	if err := json.Unmarshal(b[2:], &w); err != nil {
-		return nil, err
+	return ParseJSON(b[2:])
+}
+
+// ParseJSON reads the JSON text of a request.
+func ParseJSON(text []byte) (*Request, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(text, &m); err != nil {
+		return nil, fmt.Errorf("Malformed NameChangeRequest JSON: %v", err)
+	}
+	for _, k := range []string{"change-type", "forward-change", "reverse-change", "fqdn", "ip-address", "dhcid", "lease-expires-on", "lease-length"} {
+		if _, ok := m[k]; !ok {
+			return nil, fmt.Errorf("NameChangeRequest value for element: %s is missing", k)
+		}
+	}
+	var w struct {
+		wire
+		Mode *string `json:"conflict-resolution-mode"`
+		Use  *bool   `json:"use-conflict-resolution"`
+	}
+	if err := json.Unmarshal(text, &w); err != nil {
+		return nil, fmt.Errorf("Invalid NameChangeRequest element: %v", err)
 	}
 	if w.ChangeType != int(Add) && w.ChangeType != int(Remove) {
-		return nil, fmt.Errorf("invalid change-type %d", w.ChangeType)
+		return nil, fmt.Errorf("Invalid NameChangeRequest change type: %d", w.ChangeType)
+	}
+	if !w.ForwardChange && !w.ReverseChange {
+		return nil, errors.New("Invalid Request, forward and reverse flags are both false")
+	}
+	if w.FQDN == "" {
+		return nil, errors.New("Invalid FQDN value: ")
+	}
+	if _, err := netip.ParseAddr(w.IPAddress); err != nil {
+		return nil, fmt.Errorf("Invalid ip address string for ip_address: %s", w.IPAddress)
 	}
 	id, err := hex.DecodeString(w.DHCID)
-	if err != nil {
-		return nil, fmt.Errorf("invalid dhcid: %w", err)
+	if err != nil || len(id) == 0 {
+		return nil, fmt.Errorf("Invalid DHCID value: %s", w.DHCID)
 	}
 	t, err := time.ParseInLocation(expiresLayout, w.LeaseExpiresOn, time.UTC)
 	if err != nil {
-		return nil, fmt.Errorf("invalid lease-expires-on: %w", err)
+		return nil, fmt.Errorf("Invalid date-time string: '%s'", w.LeaseExpiresOn)
 	}
-	return &Request{Type: ChangeType(w.ChangeType), Forward: w.ForwardChange, Reverse: w.ReverseChange,
-		FQDN: w.FQDN, IPAddress: w.IPAddress, DHCID: id, LeaseExpiresOn: t.Unix(),
-		LeaseLength: w.LeaseLength, UseConflictResolution: w.UseConflictResolution}, nil
+	fqdn := strings.ToLower(w.FQDN)
+	if !strings.HasSuffix(fqdn, ".") {
+		fqdn += "."
+	}
+	r := &Request{Type: ChangeType(w.ChangeType), Forward: w.ForwardChange, Reverse: w.ReverseChange,
+		FQDN: fqdn, IPAddress: w.IPAddress, DHCID: id, LeaseExpiresOn: t.Unix(),
+		LeaseLength: w.LeaseLength, UseConflictResolution: true}
+	if w.Use != nil {
+		r.UseConflictResolution = *w.Use
+	}
+	if w.Mode != nil {
+		switch *w.Mode {
+		case CheckWithDHCID, NoCheckWithDHCID, CheckExistsWithDHCID, NoCheckWithoutDHCID:
+			r.Mode = *w.Mode
+		default:
+			return nil, fmt.Errorf("Invalid NameChangeRequest conflict-resolution-mode: %s", *w.Mode)
+		}
+	}
+	return r, nil
 }
 
 // RFC 4701 identifier types.
