@@ -187,7 +187,7 @@ func (s *Server) poke() {
 	}
 }
 
-func requestID(r *ncr.Request) string { return hex.EncodeToString(r.DHCID) }
+func requestID(r *ncr.Request) string { return strings.ToUpper(hex.EncodeToString(r.DHCID)) }
 
 // dispatch is D2UpdateMgr::sweep: it starts a transaction for the first
 // queued request whose DHCID has none, while fewer than MaxTransactions

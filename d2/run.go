@@ -27,15 +27,15 @@ var BuildReport = version.Report
 // and control socket.
 type Daemon struct {
 	*Server
-	mu       sync.Mutex
-	cmds     *daemon.CoreCommands[config.D2Config]
-	Commands *ctrl.Manager
-	socks    *daemon.ControlSockets
-	done     chan int
-	once     sync.Once
-	reloaded time.Time
+	mu           sync.Mutex
+	cmds         *daemon.CoreCommands[config.D2Config]
+	Commands     *ctrl.Manager
+	socks        *daemon.ControlSockets
+	done         chan int
+	once         sync.Once
+	reloaded     time.Time
 	shutdownKind string
-	log      *klog.Logger
+	log          *klog.Logger
 }
 
 // Options are Start's settings.

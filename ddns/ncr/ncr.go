@@ -111,7 +111,14 @@ func (r *Request) JSON() []byte {
 		LeaseLength:           r.LeaseLength,
 		UseConflictResolution: r.UseConflictResolution,
 	})
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if r.Mode != "" {
+		// A later Kea's form: conflict-resolution-mode replaces
+		// use-conflict-resolution.
+		i := bytes.LastIndex(out, []byte(`,"use-conflict-resolution"`))
+		out = append(out[:i:i], `,"conflict-resolution-mode":"`+r.Mode+`"}`...)
+	}
+	return out
 }
 
 // Marshal is the request as one UDP datagram: a 2-byte length in network
