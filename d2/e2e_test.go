@@ -135,6 +135,7 @@ type d2proc struct {
 	log     string
 	ncrAddr string
 	done    int // transactions finished so far
+	logged  int // log lines takeLog has seen
 }
 
 var outcomeRE = regexp.MustCompile(`DHCP_DDNS_(ADD|REMOVE)_(SUCCEEDED|FAILED)`)
@@ -169,6 +170,37 @@ func startD2(t *testing.T, bin string, cfg string) *d2proc {
 	})
 	p.waitLog(t, "DHCP_DDNS_STARTED")
 	return p
+}
+
+// takeLog returns the DHCP_DDNS_ log lines since the last call without
+// their time, logger and the DNS server's address.
+func (p *d2proc) takeLog(server string) string {
+	lines := strings.Split(p.output(), "\n")
+	host, port, _ := net.SplitHostPort(server)
+	var out []string
+	keep := false
+	for _, l := range lines[p.logged:] {
+		if !strings.HasPrefix(l, "20") {
+			// A continuation of a multi-line message.
+			if keep {
+				out = append(out, l)
+			}
+			continue
+		}
+		i := strings.Index(l, "] DHCP_DDNS_")
+		keep = i >= 0 && !strings.Contains(l, "QUEUE_MGR_STARTED") && !strings.Contains(l, "DHCP_DDNS_STARTED") &&
+			!strings.Contains(l, "DHCP_DDNS_CONFIGURE") && !strings.Contains(l, "QUEUE_MGR_RECONFIGURING")
+		if !keep {
+			continue
+		}
+		l = strings.ReplaceAll(l[i+2:], host, "HOST")
+		out = append(out, strings.ReplaceAll(l, port, "PORT"))
+	}
+	p.logged = len(lines) - 1
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return strings.Join(out, "\n")
 }
 
 func (p *d2proc) output() string {
@@ -316,6 +348,13 @@ func TestDifferentialKea(t *testing.T) {
 				}
 				if ups[0] != ups[1] {
 					t.Errorf("request %d (%s): updates differ\nKea:\n%s\nNestor:\n%s", i, r, ups[0], ups[1])
+				}
+				var logs [2]string
+				for j, s := range sides {
+					logs[j] = s.d2.takeLog(s.proxy.addr())
+				}
+				if logs[0] != logs[1] {
+					t.Errorf("request %d (%s): logs differ\nKea:\n%s\nNestor:\n%s", i, r, logs[0], logs[1])
 				}
 				if zones[0] != zones[1] {
 					t.Errorf("request %d (%s): zones differ\nKea:\n%s\nNestor:\n%s", i, r, zones[0], zones[1])

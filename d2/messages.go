@@ -29,6 +29,7 @@ var (
 	msgAddFailed        = klog.MustRegister("DHCP_DDNS_ADD_FAILED", "DHCP_DDNS Request ID %1: Transaction outcome %2")
 	msgRemoveSucceeded  = klog.MustRegister("DHCP_DDNS_REMOVE_SUCCEEDED", "DHCP_DDNS Request ID %1: successfully removed the DNS mapping addition for this request: %2")
 	msgRemoveFailed     = klog.MustRegister("DHCP_DDNS_REMOVE_FAILED", "DHCP_DDNS Request ID %1: Transaction outcome: %2")
+	msgStartingTxn      = klog.MustRegister("DHCP_DDNS_STARTING_TRANSACTION", "Request ID %1:")
 	msgRequestSent      = klog.MustRegister("DHCP_DDNS_UPDATE_REQUEST_SENT", "Request ID %1: %2 to server: %3")
 	msgResponseReceived = klog.MustRegister("DHCP_DDNS_UPDATE_RESPONSE_RECEIVED", "Request ID %1: to server: %2 status: %3")
 	msgFwdAddRejected   = klog.MustRegister("DHCP_DDNS_FORWARD_ADD_REJECTED", "DNS Request ID %1: Server, %2, rejected a DNS update request to add the address mapping for FQDN, %3, with an RCODE: %4")

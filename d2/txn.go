@@ -107,6 +107,8 @@ type txn struct {
 	fwd, rev *config.DdnsDomain
 	mode     string
 	v6       bool
+	// fwdDone and revDone tell which directions completed.
+	fwdDone, revDone bool
 }
 
 // errRejected ends a direction: the server answered with an RCODE the
@@ -163,7 +165,54 @@ func (s *Server) makeTransaction(req *ncr.Request) {
 	if n == 0 {
 		return
 	}
+	t.s.log.Debug(dbgTraceDetail, msgStartingTxn, t.id)
 	t.run()
+}
+
+// outcome is NameChangeTransaction::transactionOutcomeString for a
+// failed transaction.
+func (t *txn) outcome(err error) string {
+	ev := "UPDATE_FAILED_EVT"
+	if errors.Is(err, errIO) {
+		ev = "NO_MORE_SERVERS_EVT"
+	}
+	var b strings.Builder
+	b.WriteString("Status: Failed, Event: " + ev + ", ")
+	done := func(ok bool) string {
+		if ok {
+			return " completed, "
+		}
+		return " failed, "
+	}
+	if t.req.Forward {
+		b.WriteString(" Forward change:" + done(t.fwdDone))
+	}
+	if t.req.Reverse {
+		b.WriteString(" Reverse change:" + done(t.revDone))
+	}
+	b.WriteString(" request: " + ncrText(t.req))
+	return b.String()
+}
+
+// ncrText is NameChangeRequest::toText.
+func ncrText(r *ncr.Request) string {
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	var b strings.Builder
+	b.WriteString("Type: " + strconv.Itoa(int(r.Type)) + " (" + r.Type.String() + ")\n")
+	b.WriteString("Forward Change: " + yes(r.Forward) + "\n")
+	b.WriteString("Reverse Change: " + yes(r.Reverse) + "\n")
+	b.WriteString("FQDN: [" + r.FQDN + "]\n")
+	b.WriteString("IP Address: [" + r.IPAddress + "]\n")
+	b.WriteString("DHCID: [" + strings.ToUpper(hex.EncodeToString(r.DHCID)) + "]\n")
+	b.WriteString("Lease Expires On: " + time.Unix(r.LeaseExpiresOn, 0).UTC().Format("20060102150405") + "\n")
+	b.WriteString("Lease Length: " + strconv.FormatUint(uint64(r.LeaseLength), 10) + "\n")
+	b.WriteString("Conflict Resolution: " + yes(r.ConflictMode() == ncr.CheckWithDHCID) + "\n")
+	return b.String()
 }
 
 func (t *txn) revName() string {
@@ -184,23 +233,25 @@ func (t *txn) run() {
 			err = t.fwdRemove()
 		}
 	}
+	t.fwdDone = err == nil && t.fwd != nil
 	if err == nil && t.rev != nil {
 		if add {
 			err = t.revReplace()
 		} else {
 			err = t.revRemove()
 		}
+		t.revDone = err == nil
 	}
 	log := t.s.log
 	switch {
 	case add && err == nil:
-		log.Info(msgAddSucceeded, t.id, t.req)
+		log.Info(msgAddSucceeded, t.id, ncrText(t.req))
 	case add:
-		log.Error(msgAddFailed, t.id, t.req)
+		log.Error(msgAddFailed, t.id, t.outcome(err))
 	case err == nil:
-		log.Info(msgRemoveSucceeded, t.id, t.req)
+		log.Info(msgRemoveSucceeded, t.id, ncrText(t.req))
 	default:
-		log.Error(msgRemoveFailed, t.id, t.req)
+		log.Error(msgRemoveFailed, t.id, t.outcome(err))
 	}
 }
 
@@ -260,18 +311,18 @@ func (t *txn) fwdAdd() error {
 				if t.mode == ncr.NoCheckWithDHCID {
 					m.Insert([]dns.RR{t.dhcidRR(t.req.FQDN, ttl)})
 				}
-				rc, err := t.send(srv, m, "Forward A/AAAA Replace", msgFwdReplIOError)
+				rc, err := t.send(srv, m, "Forward Add", msgFwdAddIOError)
 				if err != nil {
 					return err
 				}
 				if rc != dns.RcodeSuccess {
-					return t.reject(msgFwdReplRejected, srv, rc)
+					return t.reject(msgFwdAddRejected, srv, rc)
 				}
 				return nil
 			}
 			m.NameNotUsed([]dns.RR{t.any(t.req.FQDN, dns.TypeANY)})
 			m.Insert([]dns.RR{t.addrRR(ttl), t.dhcidRR(t.req.FQDN, ttl)})
-			rc, err := t.send(srv, m, "Forward A/AAAA Add", msgFwdAddIOError)
+			rc, err := t.send(srv, m, "Forward Add", msgFwdAddIOError)
 			if err != nil {
 				return err
 			}
@@ -295,7 +346,7 @@ func (t *txn) fwdAdd() error {
 				m.RemoveRRset([]dns.RR{t.any(t.req.FQDN, t.addrType())})
 				m.Insert([]dns.RR{t.addrRR(ttl)})
 			}
-			rc, err = t.send(srv, m, "Forward A/AAAA Replace", msgFwdReplIOError)
+			rc, err = t.send(srv, m, "Forward Replace", msgFwdReplIOError)
 			if err != nil {
 				return err
 			}
@@ -317,16 +368,18 @@ func (t *txn) fwdRemove() error {
 		m := t.newUpdate(t.fwd)
 		switch t.mode {
 		case ncr.NoCheckWithDHCID, ncr.NoCheckWithoutDHCID:
-			m.Remove([]dns.RR{t.addrRR(0)})
+			// SimpleRemove: the name's address RRset and DHCID, no
+			// prerequisites.
+			m.RemoveRRset([]dns.RR{t.any(t.req.FQDN, t.addrType())})
 			if t.mode == ncr.NoCheckWithDHCID {
-				m.Remove([]dns.RR{t.dhcidRR(t.req.FQDN, 0)})
+				m.RemoveRRset([]dns.RR{t.any(t.req.FQDN, dns.TypeDHCID)})
 			}
-			rc, err := t.send(srv, m, "Forward A/AAAA Remove", msgFwdRemAddrIO)
+			rc, err := t.send(srv, m, "Forward RR Remove", msgFwdRemRRsIO)
 			if err != nil {
 				return err
 			}
-			if rc != dns.RcodeSuccess && rc != dns.RcodeNameError && rc != dns.RcodeNXRrset {
-				return t.reject(msgFwdRemAddrRej, srv, rc)
+			if rc != dns.RcodeSuccess && rc != dns.RcodeNXRrset {
+				return t.reject(msgFwdRemRRsRej, srv, rc)
 			}
 			return nil
 		case ncr.CheckExistsWithDHCID:
@@ -339,7 +392,7 @@ func (t *txn) fwdRemove() error {
 		if err != nil {
 			return err
 		}
-		if rc != dns.RcodeSuccess && rc != dns.RcodeNameError && rc != dns.RcodeNXRrset {
+		if rc != dns.RcodeSuccess && rc != dns.RcodeNXRrset {
 			return t.reject(msgFwdRemAddrRej, srv, rc)
 		}
 		// Then the remaining RRs when no address is left.
@@ -355,11 +408,10 @@ func (t *txn) fwdRemove() error {
 		if err != nil {
 			return err
 		}
-		switch rc {
-		case dns.RcodeSuccess, dns.RcodeNameError, dns.RcodeYXRrset, dns.RcodeNXRrset:
-			return nil
+		if rc != dns.RcodeSuccess && rc != dns.RcodeNXRrset {
+			return t.reject(msgFwdRemRRsRej, srv, rc)
 		}
-		return t.reject(msgFwdRemRRsRej, srv, rc)
+		return nil
 	})
 }
 
@@ -376,7 +428,7 @@ func (t *txn) revReplace() error {
 		if t.mode != ncr.NoCheckWithoutDHCID {
 			m.Insert([]dns.RR{t.dhcidRR(name, ttl)})
 		}
-		rc, err := t.send(srv, m, "Reverse PTR Replace", msgRevReplIOError)
+		rc, err := t.send(srv, m, "Reverse Replace", msgRevReplIOError)
 		if err != nil {
 			return err
 		}
@@ -393,28 +445,28 @@ func (t *txn) revRemove() error {
 		m := t.newUpdate(t.rev)
 		switch t.mode {
 		case ncr.NoCheckWithDHCID:
-			m.Remove([]dns.RR{t.ptrRR(0), t.dhcidRR(name, 0)})
+			m.RemoveRRset([]dns.RR{t.any(name, dns.TypePTR), t.any(name, dns.TypeDHCID)})
 		case ncr.NoCheckWithoutDHCID:
-			m.Remove([]dns.RR{t.ptrRR(0)})
+			m.RemoveRRset([]dns.RR{t.any(name, dns.TypePTR)})
 		default:
 			m.Used([]dns.RR{t.ptrRR(0)})
 			m.RemoveName([]dns.RR{t.any(name, dns.TypeANY)})
 		}
-		rc, err := t.send(srv, m, "Reverse PTR Remove", msgRevRemIOError)
+		rc, err := t.send(srv, m, "Reverse Remove", msgRevRemIOError)
 		if err != nil {
 			return err
 		}
-		switch rc {
-		case dns.RcodeSuccess, dns.RcodeNameError, dns.RcodeNXRrset:
-			return nil
+		if rc != dns.RcodeSuccess && rc != dns.RcodeNXRrset {
+			return t.reject(msgRevRemRejected, srv, rc)
 		}
-		return t.reject(msgRevRemRejected, srv, rc)
+		return nil
 	})
 }
 
 // serverRef is a DNS server of a domain with its key.
 type serverRef struct {
 	addr string
+	text string // as Kea's DnsServerInfo::toText: "127.0.0.1 port:53"
 	key  *tsigKey
 }
 
@@ -426,7 +478,8 @@ func (t *txn) onServers(d *config.DdnsDomain, seq func(serverRef) error) error {
 		if keyName == "" {
 			keyName = d.KeyName
 		}
-		ref := serverRef{addr: net.JoinHostPort(s.IPAddress, strconv.Itoa(int(s.Port)))}
+		ref := serverRef{addr: net.JoinHostPort(s.IPAddress, strconv.Itoa(int(s.Port))),
+			text: s.IPAddress + " port:" + strconv.Itoa(int(s.Port))}
 		if keyName != "" {
 			ref.key = t.keys[keyName]
 		}
@@ -456,7 +509,7 @@ func (t *txn) send(srv serverRef, m *dns.Msg, what string, ioMsg *klog.Message) 
 		} else {
 			_ = st.AddInt("update-unsigned", 1)
 		}
-		t.s.log.Debug(dbgTraceDetail, msgRequestSent, t.id, what, srv.addr)
+		t.s.log.Debug(dbgTraceDetail, msgRequestSent, t.id, what, srv.text)
 		r, err := ex(q, srv.addr, srv.key, timeout)
 		status := "SUCCESS"
 		stat := "update-success"
@@ -471,17 +524,20 @@ func (t *txn) send(srv serverRef, m *dns.Msg, what string, ioMsg *klog.Message) 
 		if srv.key != nil {
 			_ = st.AddInt(keyStat(srv.key.name, stat), 1)
 		}
-		t.s.log.Debug(dbgTraceDetail, msgResponseReceived, t.id, srv.addr, status)
 		if status == "SUCCESS" {
+			status += ", rcode: " + dns.RcodeToString[r.Rcode]
+		}
+		t.s.log.Debug(dbgTraceDetail, msgResponseReceived, t.id, srv.text, status)
+		if r != nil && err == nil {
 			return r.Rcode, nil
 		}
 	}
-	t.s.log.Error(ioMsg, t.id, t.req.FQDN, srv.addr)
+	t.s.log.Error(ioMsg, t.id, t.req.FQDN, srv.text)
 	return 0, errIO
 }
 
 func (t *txn) reject(msg *klog.Message, srv serverRef, rc int) error {
-	t.s.log.Error(msg, t.id, srv.addr, t.req.FQDN, dns.RcodeToString[rc])
+	t.s.log.Error(msg, t.id, srv.text, t.req.FQDN, rc)
 	return errRejected
 }
 
