@@ -63,41 +63,7 @@ func startNamed(t *testing.T) *named {
 	}
 	dir := t.TempDir()
 	port := freePort(t)
-	var zones strings.Builder
-	for _, z := range testZones {
-		key := "k1"
-		if z == "example.com." {
-			key = "k2"
-		}
-		name := strings.TrimSuffix(z, ".")
-		file := name + ".db"
-		soa := fmt.Sprintf("$TTL 3600\n@ IN SOA ns.example.org. admin.example.org. 1 3600 600 86400 60\n@ IN NS ns.example.org.\n")
-		if z == "example.org." {
-			soa += "ns IN A 203.0.113.53\n"
-		}
-		if err := os.WriteFile(filepath.Join(dir, file), []byte(soa), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(&zones, "zone %q { type primary; file %q; allow-update { key %s; }; allow-transfer { any; }; };\n", name, file, key)
-	}
-	conf := fmt.Sprintf(`options {
-	directory %q;
-	pid-file %q;
-	session-keyfile %q;
-	listen-on port %d { 127.0.0.1; };
-	listen-on-v6 { none; };
-	recursion no;
-	dnssec-validation no;
-	notify no;
-};
-controls { };
-key "k1" { algorithm hmac-sha256; secret %q; };
-key "k2" { algorithm hmac-sha512-256; secret %q; };
-%s`, dir, filepath.Join(dir, "named.pid"), filepath.Join(dir, "session.key"), port, testSecret1, testSecret2, zones.String())
-	confPath := filepath.Join(dir, "named.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	confPath := writeNamedConfig(t, dir, port)
 	logf, err := os.Create(filepath.Join(dir, "named.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -174,4 +140,46 @@ func (n *named) allZones(t *testing.T) []string {
 		out = append(out, n.zone(t, z)...)
 	}
 	return out
+}
+
+// writeNamedConfig writes named.conf and the zone files into dir for a
+// server listening on 127.0.0.1:port; it returns the configuration's path.
+func writeNamedConfig(t *testing.T, dir string, port int) string {
+	t.Helper()
+	var zones strings.Builder
+	for _, z := range testZones {
+		key := "k1"
+		if z == "example.com." {
+			key = "k2"
+		}
+		name := strings.TrimSuffix(z, ".")
+		file := name + ".db"
+		soa := fmt.Sprintf("$TTL 3600\n@ IN SOA ns.example.org. admin.example.org. 1 3600 600 86400 60\n@ IN NS ns.example.org.\n")
+		if z == "example.org." {
+			soa += "ns IN A 203.0.113.53\n"
+		}
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(soa), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&zones, "zone %q { type primary; file %q; allow-update { key %s; }; allow-transfer { any; }; };\n", name, file, key)
+	}
+	conf := fmt.Sprintf(`options {
+	directory %q;
+	pid-file %q;
+	session-keyfile %q;
+	listen-on port %d { 127.0.0.1; };
+	listen-on-v6 { none; };
+	recursion no;
+	dnssec-validation no;
+	notify no;
+};
+controls { };
+key "k1" { algorithm hmac-sha256; secret %q; };
+key "k2" { algorithm hmac-sha512-256; secret %q; };
+%s`, dir, filepath.Join(dir, "named.pid"), filepath.Join(dir, "session.key"), port, testSecret1, testSecret2, zones.String())
+	confPath := filepath.Join(dir, "named.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return confPath
 }
