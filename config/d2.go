@@ -527,7 +527,9 @@ func UnparseDhcpDdns(c *D2Config) *Node {
 		for _, d := range doms {
 			e := NewMap()
 			e.Set("name", NewString(d.Name))
-			e.Set("key-name", NewString(d.KeyName))
+			if d.KeyName != "" {
+				e.Set("key-name", NewString(d.KeyName))
+			}
 			sl := NewList()
 			for _, s := range d.Servers {
 				se := NewMap()

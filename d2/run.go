@@ -74,11 +74,13 @@ func Start(cfg *config.D2Config, log *klog.Logger, opts Options) (*Daemon, error
 	// statistic-remove and sample limit commands.
 	for _, n := range []string{"dhcp-disable", "dhcp-enable", "server-tag-get", "libreload", "config-backend-pull",
 		"statistic-remove", "statistic-remove-all", "statistic-sample-age-set", "statistic-sample-age-set-all",
-		"statistic-sample-count-set", "statistic-sample-count-set-all", "config-test", "shutdown"} {
+		"statistic-sample-count-set", "statistic-sample-count-set-all", "config-test", "shutdown", "config-hash-get",
+		"config-set"} {
 		_ = d.Commands.Deregister(n)
 	}
 	_ = d.Commands.Register("config-test", d.configTest)
 	_ = d.Commands.Register("shutdown", d.shutdown)
+	_ = d.Commands.Register("config-set", d.configSet)
 	if err := d.apply(cfg); err != nil {
 		d.Server.Close()
 		d.socks.Close()
@@ -114,6 +116,25 @@ func (d *Daemon) configTest(cmd *ctrl.Command) ctrl.Answer {
 	return ctrl.Success("Configuration check successful")
 }
 
+// configSet is D2's config-set: Kea 2.2's D2 answers without a hash.
+func (d *Daemon) configSet(cmd *ctrl.Command) ctrl.Answer {
+	if cmd.Args == nil {
+		return ctrl.Error("Missing mandatory 'arguments' parameter.")
+	}
+	if v, err := cmd.Args.Get("DhcpDdns"); err != nil || v == nil {
+		return ctrl.Error("Missing mandatory 'DhcpDdns' parameter.")
+	}
+	cfg, err := config.ParseDhcpDdns("<string>", cmd.ArgsJSON())
+	if err != nil {
+		return ctrl.Error(err.Error())
+	}
+	a := d.cmds.Reconfigure(cfg, "")
+	if a.Result == ctrl.ResultSuccess {
+		return ctrl.Success("Configuration applied successfully.")
+	}
+	return a
+}
+
 // shutdown is D2's shutdown with its "type": normal, drain_first or now.
 func (d *Daemon) shutdown(cmd *ctrl.Command) ctrl.Answer {
 	kind := "normal"
@@ -122,6 +143,9 @@ func (d *Daemon) shutdown(cmd *ctrl.Command) ctrl.Answer {
 		if v, _ := cmd.Args.Get("type"); v != nil {
 			s, err := v.StringValue()
 			if err != nil || (s != "normal" && s != "drain_first" && s != "now") {
+				if err == nil {
+					return ctrl.Error("Invalid Shutdown type: " + s)
+				}
 				return ctrl.Error("Invalid Shutdown type: " + string(v.AppendKea(nil)))
 			}
 			kind = s
