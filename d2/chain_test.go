@@ -37,7 +37,9 @@ func TestChainDhcp4D2Named(t *testing.T) {
 	testnet.Require(t, "named", "dig")
 	nestor := nestorD2(t)
 	servers := map[string]func(cfg string) []string{
-		"nestor-dhcp4": func(cfg string) []string { return []string{filepath.Join(filepath.Dir(nestor), "nestor"), "dhcp4", "-c", cfg} },
+		"nestor-dhcp4": func(cfg string) []string {
+			return []string{filepath.Join(filepath.Dir(nestor), "nestor"), "dhcp4", "-c", cfg}
+		},
 	}
 	if _, err := os.Stat("/usr/sbin/kea-dhcp4"); err == nil {
 		servers["kea-dhcp4"] = func(cfg string) []string { return []string{"/usr/sbin/kea-dhcp4", "-c", cfg} }
