@@ -55,7 +55,7 @@ func TestChainDhcp4D2Named(t *testing.T) {
 			}
 			conf := writeNamedConfig(t, ndir, chainDNSPort)
 			ns := p.Server.Start(ndir, "named", nil, "named", "-g", "-n", "1", "-c", conf)
-			if err := ns.WaitLog("running", 20*time.Second); err != nil {
+			if err := ns.WaitLog(`(?m) running$`, 20*time.Second); err != nil {
 				t.Fatal(err)
 			}
 			d2cfg := filepath.Join(p.Dir, "d2.json")

@@ -131,11 +131,10 @@ func d2Config(ncrPort int, dnsAddr, sockPath string) string {
 
 // d2proc is a kea-dhcp-ddns process (Kea's or Nestor's) the test runs.
 type d2proc struct {
-	cmd     *exec.Cmd
-	log     string
-	ncrAddr string
-	done    int // transactions finished so far
-	logged  int // log lines takeLog has seen
+	cmd    *exec.Cmd
+	log    string
+	done   int // transactions finished so far
+	logged int // log lines takeLog has seen
 }
 
 var outcomeRE = regexp.MustCompile(`DHCP_DDNS_(ADD|REMOVE)_(SUCCEEDED|FAILED)`)

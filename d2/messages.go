@@ -9,7 +9,6 @@ import (
 // log searches keep working.
 var (
 	msgStarted          = klog.MustRegister("DHCP_DDNS_STARTED", "Kea DHCP-DDNS server version %1 started")
-	msgConfigLoadFail   = klog.MustRegister("DHCP_DDNS_CONFIG_FAIL", "DHCP-DDNS server configuration failed: %1")
 	msgFailed           = klog.MustRegister("DHCP_DDNS_FAILED", "application experienced a fatal error: %1")
 	msgAlreadyRunning   = klog.MustRegister("DHCP_DDNS_ALREADY_RUNNING", "%1 already running? %2")
 	msgShutdownCommand  = klog.MustRegister("DHCP_DDNS_SHUTDOWN_COMMAND", "application received shutdown command with args: %1")
@@ -44,7 +43,6 @@ var (
 	msgFwdRemRRsIO      = klog.MustRegister("DHCP_DDNS_FORWARD_REMOVE_RRS_IO_ERROR", "DHCP_DDNS Request ID %1: encountered an IO error sending a forward RR removal for FQDN %2 to DNS server %3")
 	msgRevRemRejected   = klog.MustRegister("DHCP_DDNS_REVERSE_REMOVE_REJECTED", "DNS Request ID %1: Server, %2, rejected a DNS update request to remove the reverse mapping for FQDN, %3, with an RCODE: %4")
 	msgRevRemIOError    = klog.MustRegister("DHCP_DDNS_REVERSE_REMOVE_IO_ERROR", "DHCP_DDNS Request ID %1: encountered an IO error sending a reverse mapping remove for FQDN %2 to DNS server %3")
-	msgInitFail         = keamsg.DCTL_INIT_PROCESS_FAIL
 	msgReconfig         = keamsg.DCTL_CFG_FILE_RELOAD_SIGNAL_RECVD
 	msgShutdown         = keamsg.DCTL_SHUTDOWN
 )

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -86,7 +87,7 @@ func startNamed(t *testing.T) *named {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		b, _ := os.ReadFile(filepath.Join(dir, "named.log"))
-		if strings.Contains(string(b), "running") {
+		if namedRunning.MatchString(string(b)) {
 			break
 		}
 		if time.Now().After(deadline) || cmd.ProcessState != nil {
@@ -154,7 +155,7 @@ func writeNamedConfig(t *testing.T, dir string, port int) string {
 		}
 		name := strings.TrimSuffix(z, ".")
 		file := name + ".db"
-		soa := fmt.Sprintf("$TTL 3600\n@ IN SOA ns.example.org. admin.example.org. 1 3600 600 86400 60\n@ IN NS ns.example.org.\n")
+		soa := "$TTL 3600\n@ IN SOA ns.example.org. admin.example.org. 1 3600 600 86400 60\n@ IN NS ns.example.org.\n"
 		if z == "example.org." {
 			soa += "ns IN A 203.0.113.53\n"
 		}
@@ -183,3 +184,7 @@ key "k2" { algorithm hmac-sha512-256; secret %q; };
 	}
 	return confPath
 }
+
+// namedRunning matches the line named logs once it serves ("... running";
+// not the "running on Linux" line at start).
+var namedRunning = regexp.MustCompile(`(?m) running$`)

@@ -405,8 +405,10 @@ func (t *txn) fwdRemove() error {
 		m.RRsetNotUsed([]dns.RR{t.any(t.req.FQDN, dns.TypeA), t.any(t.req.FQDN, dns.TypeAAAA)})
 		m.RemoveName([]dns.RR{t.any(t.req.FQDN, dns.TypeANY)})
 		rc, err = t.send(srv, m, "Forward RR Remove", msgFwdRemRRsIO)
-		if err != nil {
-			return err
+		if errors.Is(err, errIO) {
+			// The address is gone from this server: no other server is
+			// tried, the transaction fails (as Kea).
+			return errRejected
 		}
 		if rc != dns.RcodeSuccess && rc != dns.RcodeNXRrset {
 			return t.reject(msgFwdRemRRsRej, srv, rc)
