@@ -51,3 +51,34 @@ func TestDecodeLenient(t *testing.T) {
 		t.Errorf("short IA_NA: %v", err)
 	}
 }
+
+// TestCheckVendorClass: a VENDOR_CLASS data item whose length runs past the
+// option fails, unless lenient (Kea's lenient-option-parsing: the item is
+// the rest of the option); an enterprise number cut short or a lone octet
+// where a length is expected fail either way.
+func TestCheckVendorClass(t *testing.T) {
+	tests := []struct {
+		name            string
+		b               []byte
+		strict, lenient bool // valid?
+	}{
+		{"enterprise only", []byte{0, 0, 9, 0xbf}, true, true},
+		{"one item", []byte{0, 0, 9, 0xbf, 0, 2, 'a', 'b'}, true, true},
+		{"empty item", []byte{0, 0, 9, 0xbf, 0, 0}, true, true},
+		{"two items", []byte{0, 0, 9, 0xbf, 0, 1, 'a', 0, 1, 'b'}, true, true},
+		{"item past the end", []byte{0, 0, 9, 0xbf, 0, 9, 'a', 'b'}, false, true},
+		{"second item past the end", []byte{0, 0, 9, 0xbf, 0, 1, 'a', 0, 200, 'b'}, false, true},
+		{"length only, past the end", []byte{0, 0, 9, 0xbf, 0, 3}, false, true},
+		{"lone octet", []byte{0, 0, 9, 0xbf, 0}, false, false},
+		{"lone octet after an item", []byte{0, 0, 9, 0xbf, 0, 1, 'a', 7}, false, false},
+		{"enterprise cut", []byte{0, 0, 9}, false, false},
+	}
+	for _, tt := range tests {
+		if got := CheckVendorClass(tt.b, false) == nil; got != tt.strict {
+			t.Errorf("%s: strict valid %v, want %v", tt.name, got, tt.strict)
+		}
+		if got := CheckVendorClass(tt.b, true) == nil; got != tt.lenient {
+			t.Errorf("%s: lenient valid %v, want %v", tt.name, got, tt.lenient)
+		}
+	}
+}

@@ -156,6 +156,34 @@ func ParseVendorClass(b []byte) (VendorClass, error) {
 	return v, nil
 }
 
+// CheckVendorClass checks a VENDOR_CLASS payload as Kea's
+// OptionVendorClass unpacks one: at least the enterprise number, then data
+// items each with a 2-octet length. With lenient (Kea's
+// compatibility.lenient-option-parsing) an item whose length runs past the
+// end of the option holds the rest of the option instead (Kea's
+// OpaqueDataTuple::unpack); a single octet left where a length is expected
+// fails either way.
+func CheckVendorClass(b []byte, lenient bool) error {
+	if len(b) < 4 {
+		return ErrContainerOverrun
+	}
+	rest := b[4:]
+	for len(rest) > 0 {
+		if len(rest) < 2 {
+			return ErrContainerOverrun
+		}
+		l := 2 + int(binary.BigEndian.Uint16(rest))
+		if l > len(rest) {
+			if !lenient {
+				return ErrContainerOverrun
+			}
+			l = len(rest)
+		}
+		rest = rest[l:]
+	}
+	return nil
+}
+
 // PDExclude is a PD_EXCLUDE payload (RFC 6603): the excluded prefix's
 // length and the bits of its subnet ID that follow the delegated prefix.
 type PDExclude struct {

@@ -118,3 +118,26 @@ func TestEmptyRelays6(t *testing.T) {
 		{"vendor-class[*].data", ""},
 	})
 }
+
+// TestVendorClassLenient6: a DHCPv6 vendor-class item whose length runs past
+// the option (a query the server accepts only with lenient-option-parsing)
+// is read as the rest of the option, as Kea's lenient tuple parsing does.
+func TestVendorClassLenient6(t *testing.T) {
+	var b dhcp6.Builder
+	b.Reset(nil)
+	b.Header(dhcp6.MsgSolicit, 1)
+	b.Add(dhcp6.OptVendorClass, []byte{0, 0, 0x11, 0x8b, 0, 1, 'a', 0, 40, 'r', 'e', 's', 't'})
+	raw, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &dhcp6.Packet{}
+	if err := p.Decode(raw); err != nil {
+		t.Fatal(err)
+	}
+	runStrCases(t, option.V6, &Context6{Pkt: p}, []strCase{
+		{"vendor-class[4491].data[0]", "a"},
+		{"vendor-class[4491].data[1]", "rest"},
+		{"vendor-class[4491].data[2]", ""},
+	})
+}

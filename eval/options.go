@@ -409,7 +409,14 @@ func (v *vendorClassExpr) tuple(s *Scratch, rest []byte) ([]byte, bool) {
 			n, h = int(rest[0])<<8|int(rest[1]), 2
 		}
 		if h+n > len(rest) {
-			return nil, false
+			if v4 {
+				return nil, false
+			}
+			// A DHCPv6 query whose item runs past the option reaches
+			// evaluation only with lenient-option-parsing (the server
+			// drops it otherwise): the item is the rest of the option,
+			// as Kea's lenient OpaqueDataTuple::unpack reads it.
+			n = len(rest) - h
 		}
 		if i == v.index {
 			return rest[h : h+n], true

@@ -97,6 +97,36 @@ var errBadFQDN = errors.New("malformed Client FQDN option")
 // badClientFQDN reports a Client FQDN option Kea cannot unpack: no flags
 // octet, both N and S set, or a name that is not a domain name in wire
 // format. Kea fails the whole packet's parse then, and so does the server.
+// errBadVendorClass is the parse error of a query with a VENDOR_CLASS
+// option Kea's OptionVendorClass cannot unpack.
+var errBadVendorClass = errors.New("unable to parse the opaque data tuple of a vendor-class option")
+
+// checkVendorClasses checks every VENDOR_CLASS (16) option of the message
+// and of its relay levels as Kea's unpackOptions6 creates each of them: a
+// data item whose length runs past the option makes the query a parse
+// failure, unless lenient-option-parsing is set (the item then holds the
+// rest of the option).
+func checkVendorClasses(q *dhcp6.Packet, lenient bool) error {
+	if badVendorClass(q.Options, lenient) {
+		return errBadVendorClass
+	}
+	for i := range q.Relays {
+		if badVendorClass(q.Relays[i].Options, lenient) {
+			return errBadVendorClass
+		}
+	}
+	return nil
+}
+
+func badVendorClass(opts dhcp6.Options, lenient bool) bool {
+	for i := opts.Next(dhcp6.OptVendorClass, 0); i >= 0; i = opts.Next(dhcp6.OptVendorClass, i+1) {
+		if dhcp6.CheckVendorClass(opts[i].Data, lenient) != nil {
+			return true
+		}
+	}
+	return false
+}
+
 func badClientFQDN(opts dhcp6.Options) bool {
 	o, ok := opts.Get(dhcp6.OptClientFQDN)
 	if !ok {

@@ -51,6 +51,9 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 		if err == nil && badClientFQDN(w.q.Options) {
 			err = errBadFQDN
 		}
+		if err == nil {
+			err = checkVendorClasses(&w.q.Packet, w.snap.cfg.Compatibility.LenientOptionParsing.V)
+		}
 		if err != nil && shortRelay(w.q.Raw) {
 			// Kea unwraps relay levels only while a whole relay
 			// header remains: a shorter relay message is no parse
