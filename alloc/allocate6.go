@@ -56,6 +56,9 @@ type run6 struct {
 	c   *Context6
 	ia  *IA6
 	now int64
+	// onTake runs when take finds the resource free, before it writes
+	// the lease.
+	onTake func()
 }
 
 func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6, error) {
@@ -104,6 +107,11 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 	// A reservation the client does not hold yet replaces its
 	// unreserved leases (Kea's allocateReservedLeases6 and
 	// removeNonreservedLeases6).
+	if len(c.Hosts) > 0 && r.holdsReserved(existing) {
+		// The client keeps a reserved resource: that host names the
+		// extended leases (Kea keeps the reservation's hostname).
+		c.nameFromHost(c.Subnet, c.CurrentHost())
+	}
 	if len(c.Hosts) > 0 && !r.holdsReserved(existing) {
 		if l, err := r.takeReserved(); err != nil {
 			return res, err
@@ -177,6 +185,11 @@ func (r *run6) takeReserved() (*lease.Lease6, error) {
 	c := r.c
 	home := c.Subnet
 	try := func(h *host.Host6) (*lease.Lease6, error) {
+		// The host names the lease once the reserved resource is
+		// found free, before the lease is written (Kea's
+		// allocateReservedLeases6).
+		r.onTake = func() { c.nameFromHost(c.Subnet, h) }
+		defer func() { r.onTake = nil }()
 		for _, pr := range r.reservedList(h) {
 			if r.allocatedElsewhere(pr) {
 				continue
@@ -438,6 +451,9 @@ func (r *run6) take(pr netip.Prefix) (*lease.Lease6, error) {
 		if !bytes.Equal(cur.DUID, c.DUID) || cur.IAID != r.ia.IAID || cur.SubnetID != c.Subnet.ID {
 			return nil, nil
 		}
+	}
+	if r.onTake != nil {
+		r.onTake()
 	}
 	l := &lease.Lease6{Addr: pr.Addr(), Type: r.ia.Type, PrefixLen: uint8(pr.Bits()), SubnetID: c.Subnet.ID}
 	if r.ia.Type != lease.TypePD {

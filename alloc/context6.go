@@ -34,12 +34,38 @@ type Context6 struct {
 	// Hostname, FwdDNS and RevDNS are recorded in new and extended leases.
 	Hostname       string
 	FwdDNS, RevDNS bool
+	// NameFromHost, when set, is asked for the leases' hostname when the
+	// client gets (or keeps) a reserved address or prefix: the first host
+	// whose reservation it gets names the client's leases from then on
+	// (Kea's allocateReservedLeases6 setting ctx.hostname_ with
+	// host_subnet_). sn is the subnet the host was found in; ok false
+	// keeps Hostname as it is.
+	NameFromHost func(sn *config.Subnet6, h *host.Host6) (name string, ok bool)
 	// FakeAllocation is true for SOLICIT without rapid commit: nothing is
 	// written.
 	FakeAllocation bool
 	// Callout is the query's callout handle; nil makes the engine take
 	// one when a lease6_* hook point has callouts.
 	Callout *hooks.CalloutHandle
+
+	// hostSubnet is Kea's host_subnet_: the subnet of the host that named
+	// the leases, once one did.
+	hostSubnet *config.Subnet6
+}
+
+// nameFromHost lets the host found in sn name the client's leases, once
+// per query (Kea's host_subnet_).
+func (c *Context6) nameFromHost(sn *config.Subnet6, h *host.Host6) {
+	if c.hostSubnet != nil || c.NameFromHost == nil || h == nil {
+		return
+	}
+	c.hostSubnet = sn
+	if h.Hostname == "" {
+		return
+	}
+	if name, ok := c.NameFromHost(sn, h); ok {
+		c.Hostname = name
+	}
 }
 
 // IA6 is one IA_NA or IA_PD of the query (Kea's IAContext).

@@ -51,7 +51,9 @@ const diffConfig6 = `{"Dhcp6": {
     {"id": 3, "subnet": "2001:db8:3::/64", "pools": [{"pool": "2001:db8:3::100-2001:db8:3::101"}]},
     {"id": 4, "subnet": "2001:db8:4::/64", "pools": [{"pool": "2001:db8:4::100-2001:db8:4::1ff"}],
      "reservations": [{"duid": "00:03:00:01:02:00:00:00:00:4a", "ip-addresses": ["2001:db8:4::4a"],
-                       "option-data": [{"name": "dns-servers", "data": "2001:db8:4::53"}]}]}]}],
+                       "option-data": [{"name": "dns-servers", "data": "2001:db8:4::53"}]},
+                      {"duid": "00:03:00:01:02:00:00:00:00:5b", "ip-addresses": ["2001:db8:4::4b"], "hostname": "other-net6"},
+                      {"duid": "00:03:00:01:02:00:00:00:00:5c", "ip-addresses": ["2001:db8:4::4c"], "hostname": "other-fqdn6"}]}]}],
   "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "rapid-commit": true,
     "pools": [{"pool": "2001:db8:1::100-2001:db8:1::1ff",
                "option-data": [{"name": "sip-server-dns", "data": "sip.example.org"}]}],
@@ -725,6 +727,32 @@ var diffScript6 = []step6{
 	}},
 	{"information-request reserved in other subnet of network", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgInformationRequest, client: 0x4a, link: "2001:db8:3::1", oro: dnsOro}
+	}},
+	{"solicit hostname reserved in other subnet of network", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 0x5b, link: "2001:db8:3::1", ias: []ia6{na(1)}}
+	}},
+	{"request hostname reserved in other subnet of network", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 0x5b, server: true, link: "2001:db8:3::1", ias: []ia6{na(1)}}
+	}},
+	{"renew hostname reserved in other subnet of network", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRenew, client: 0x5b, server: true, link: "2001:db8:3::1",
+			ias: []ia6{na(1, leased(p["request hostname reserved in other subnet of network"], false, 1)...)}}
+	}},
+	{"solicit fqdn hostname reserved in other subnet of network", func(map[string]*dhcp6.Packet) query6 {
+		fqdn := append([]byte{1}, "\x06client\x07example\x03org\x00"...)
+		return query6{t: dhcp6.MsgSolicit, client: 0x5c, link: "2001:db8:3::1", ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
+	}},
+	{"request fqdn hostname reserved in other subnet of network", func(map[string]*dhcp6.Packet) query6 {
+		fqdn := append([]byte{1}, "\x06client\x07example\x03org\x00"...)
+		return query6{t: dhcp6.MsgRequest, client: 0x5c, server: true, link: "2001:db8:3::1", ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
+	}},
+	{"renew fqdn hostname reserved in other subnet of network", func(p map[string]*dhcp6.Packet) query6 {
+		fqdn := append([]byte{1}, "\x06client\x07example\x03org\x00"...)
+		return query6{t: dhcp6.MsgRenew, client: 0x5c, server: true, link: "2001:db8:3::1",
+			ias:   []ia6{na(1, leased(p["request fqdn hostname reserved in other subnet of network"], false, 1)...)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
 	}},
 	{"solicit truncated last option", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgSolicit, client: 74, oro: dnsOro, ias: []ia6{na(1)},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/dhcp6"
+	"github.com/nestordhcp/nestor/host"
 	"github.com/nestordhcp/nestor/lease"
 )
 
@@ -89,6 +90,27 @@ func (w *worker) processClientFQDN() {
 	w.fqdnSent, w.fqdnFlags, w.fqdnName = true, rflags, out
 	w.actx.Hostname = out
 	w.actx.FwdDNS, w.actx.RevDNS = ss, !sn
+}
+
+// reservedName names the client's leases after the reservation whose
+// address or prefix the engine gives when it is not the one the name was
+// worked out for (a host of another subnet of the shared network): Kea's
+// allocateReservedLeases6 sets ctx.hostname_ to the host's hostname,
+// qualified with the suffix of the host's subnet when the client sent a
+// Client FQDN (the reply's option then carries it, as Kea's
+// updateReservedFqdn does), as it is otherwise.
+func (w *worker) reservedName(sn *config.Subnet6, h *host.Host6) (string, bool) {
+	if h == w.host {
+		return "", false
+	}
+	if !w.q.Options.Has(dhcp6.OptClientFQDN) {
+		return h.Hostname, true
+	}
+	name := qualifyName6(h.Hostname, sn.Eff.DDNSQualifyingSuffix)
+	if w.fqdnSent {
+		w.fqdnName = strings.ToLower(name)
+	}
+	return name, true
 }
 
 // errBadFQDN is the parse error of a query with a malformed Client FQDN.

@@ -380,6 +380,7 @@ func (w *worker) initExchange() bool {
 	a.DUID = cid
 	a.HWAddr = w.hwAddr(cid)
 	a.Hosts = w.hosts
+	a.NameFromHost = w.nameFromHost
 	if sn != nil {
 		a.Subnet = sn.cfg
 		a.HostIdentifiers = w.hostIdentifiers(cid, a.HWAddr.Bytes)

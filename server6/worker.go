@@ -53,6 +53,9 @@ type worker struct {
 	// ddnsPrev and ddnsRemoved are the engine's Previous and
 	// RemovedLeases for the DNS removals (ddns.go).
 	ddnsPrev, ddnsRemoved []*lease.Lease6
+	// nameFromHost is w.reservedName, bound once (alloc.Context6's
+	// NameFromHost).
+	nameFromHost func(*config.Subnet6, *host.Host6) (string, bool)
 }
 
 type item struct {
@@ -70,7 +73,7 @@ type Lease6Collection []*lease.Lease6
 type Subnet6Collection []*config.Subnet6
 
 func newWorker(s *Server) *worker {
-	return &worker{
+	w := &worker{
 		srv:   s,
 		raw:   make([]byte, 0, netio.MaxPayload),
 		out:   netio.NewPacket(),
@@ -79,6 +82,8 @@ func newWorker(s *Server) *worker {
 		opt:   make([]byte, 0, 1024),
 		hosts: make(map[uint32]*host.Host6, 2),
 	}
+	w.nameFromHost = w.reservedName
+	return w
 }
 
 func (w *worker) reset() {
