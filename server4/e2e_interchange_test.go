@@ -264,7 +264,7 @@ func TestCrashKill9UnderLoad(t *testing.T) {
 			t.Errorf("after restart, renewal of %s by %s: %s", a, want, describe(r))
 		}
 	}
-	perfAcks := perfdhcpAcks(string(perfOut))
+	perfAcks := testnet.PerfdhcpReceived(string(perfOut), "REQUEST-ACK")
 	if n := leasesNotOf(t, leases, "02:00:00:00:cc:"); n < perfAcks {
 		t.Errorf("perfdhcp counted %d ACKs but the file holds %d of its leases", perfAcks, n)
 	}
@@ -281,37 +281,11 @@ func recorderQuery(t dhcp4.MessageType, mac byte, xid uint32, opts ...dhcp4.Opti
 	return q
 }
 
-// perfdhcpAcks reads the received-packets count of the second exchange
-// (REQUEST-ACK) from perfdhcp's report.
-func perfdhcpAcks(out string) int {
-	i := strings.Index(out, "***Statistics for: REQUEST-ACK***")
-	if i < 0 {
-		return 0
-	}
-	var n int
-	if j := strings.Index(out[i:], "received packets: "); j >= 0 {
-		fmt.Sscanf(out[i+j+len("received packets: "):], "%d", &n)
-	}
-	return n
-}
-
 // leasesNotOf counts the addresses whose last row is a valid lease of a
 // hardware address without the given prefix.
 func leasesNotOf(t *testing.T, path, prefix string) int {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := map[string][]string{}
-	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		f := strings.Split(line, ",")
-		if i == 0 || len(f) < 10 || f[0] == "address" {
-			continue
-		}
-		last[f[0]] = f
-	}
 	n := 0
-	for _, f := range last {
+	for _, f := range testnet.LastLeaseRows(t, path) {
 		if !strings.HasPrefix(f[1], prefix) && f[3] != "0" && f[9] == "0" {
 			n++
 		}
