@@ -74,18 +74,19 @@ func appendAddr(dst []byte, a netip.Addr) []byte {
 }
 
 // OpenRelayReply writes the RELAY-REPL header that answers relay level r
-// (same hop-count, link-address and peer-address), copies back r's options
-// whose codes are listed in echo (Kea echoes INTERFACE_ID), and opens the
+// (same hop-count, link-address and peer-address), copies back the first
+// of r's options with each code listed in echo, in echo's order (Kea's
+// copyRelayInfo echoes INTERFACE_ID then RELAY_SOURCE_PORT), and opens the
 // RELAY_MSG that will hold the next level. Call it for each relay level,
 // outermost first.
 func (b *Builder) OpenRelayReply(r *Relay, echo ...OptionCode) {
 	b.RelayHeader(MsgRelayRepl, r.HopCount, r.LinkAddr, r.PeerAddr)
-	for _, o := range r.Options {
-		for _, c := range echo {
-			if o.Code == c && c != OptRelayMsg {
-				b.Add(o.Code, o.Data)
-				break
-			}
+	for _, c := range echo {
+		if c == OptRelayMsg {
+			continue
+		}
+		if o, ok := r.Options.Get(c); ok {
+			b.Add(o.Code, o.Data)
 		}
 	}
 	b.Open(OptRelayMsg)

@@ -754,6 +754,10 @@ var diffScript6 = []step6{
 			ias:   []ia6{na(1, leased(p["request fqdn hostname reserved in other subnet of network"], false, 1)...)},
 			extra: []dhcp6.Option{{Code: dhcp6.OptClientFQDN, Data: fqdn}}}
 	}},
+	{"solicit relay-source-port", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 78, ias: []ia6{na(1)},
+			relayOpts: []dhcp6.Option{{Code: dhcp6.OptRelaySourcePort, Data: []byte{0x02, 0x23}}}}
+	}},
 	{"solicit truncated last option", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgSolicit, client: 74, oro: dnsOro, ias: []ia6{na(1)},
 			trailing: []byte{0, byte(dhcp6.OptVendorClass), 0, 16, 0, 0, 9, 0xbf}}

@@ -528,13 +528,14 @@ func (w *worker) replyDst() netip.AddrPort {
 	return netip.AddrPortFrom(q.Src.Addr(), port)
 }
 
-// pack encodes the reply: RELAY-REPL levels echoing interface-id, the
-// header, then the options in code order.
+// pack encodes the reply: RELAY-REPL levels echoing interface-id and
+// relay-source-port (Kea's copyRelayInfo), the header, then the options in
+// code order.
 func (w *worker) pack() ([]byte, error) {
 	var b dhcp6.Builder
 	b.Reset(w.enc[:0])
 	for i := range w.q.Relays {
-		b.OpenRelayReply(&w.q.Relays[i], dhcp6.OptInterfaceID)
+		b.OpenRelayReply(&w.q.Relays[i], dhcp6.OptInterfaceID, dhcp6.OptRelaySourcePort)
 	}
 	b.Header(w.replyType, w.q.TransactionID)
 	sortItems(w.items)
