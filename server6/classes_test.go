@@ -1,6 +1,7 @@
 package server6
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nestordhcp/nestor/dhcp6"
@@ -61,6 +62,60 @@ func TestRequiredClasses(t *testing.T) {
 			}
 		}
 		for _, c := range tt.absent {
+			if rep.Options.Has(c) {
+				t.Errorf("%s: option %d sent", tt.name, c)
+			}
+		}
+	}
+}
+
+// TestKnownAndVendorClasses: a class testing member('KNOWN') is evaluated
+// after the host lookup (Kea's second pass), and option 16's first data
+// item (or a DOCSIS one anywhere) names the built-in VENDOR_CLASS_ class.
+func TestKnownAndVendorClasses(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"preferred-lifetime"`, `"client-classes": [
+    {"name": "known", "test": "member('KNOWN')", "option-data": [{"name": "nis-domain-name", "data": "known.example.org"}]},
+    {"name": "not-known", "test": "not member('known')", "option-data": [{"name": "sip-server-dns", "data": "sip.example.org"}]},
+    {"name": "VENDOR_CLASS_modem", "option-data": [{"name": "nisp-domain-name", "data": "modem.example.org"}]},
+    {"name": "VENDOR_CLASS_docsis3.0", "option-data": [{"name": "bcmcs-server-dns", "data": "cable.example.org"}]}],
+  "preferred-lifetime"`, 1)
+	h := newHarnessWith(t, cfg)
+	oro := []dhcp6.OptionCode{dhcp6.OptNISDomainName, dhcp6.OptNISPDomainName, dhcp6.OptSIPServersDNS, dhcp6.OptionCode(33)}
+	vc := func(items ...string) dhcp6.Option {
+		b := []byte{0, 0, 0x11, 0x8b}
+		for _, it := range items {
+			b = append(append(b, 0, byte(len(it))), it...)
+		}
+		return dhcp6.Option{Code: dhcp6.OptVendorClass, Data: b}
+	}
+	tests := []struct {
+		name  string
+		c     client
+		want  []dhcp6.OptionCode
+		never []dhcp6.OptionCode
+	}{
+		{"reserved client", client{duid: []byte{0, 3, 0, 1, 0, 0, 0, 0, 0, 0x99}, oro: oro},
+			[]dhcp6.OptionCode{dhcp6.OptNISDomainName}, []dhcp6.OptionCode{dhcp6.OptSIPServersDNS}},
+		{"unknown client", client{duid: duid(1), oro: oro},
+			[]dhcp6.OptionCode{dhcp6.OptSIPServersDNS}, []dhcp6.OptionCode{dhcp6.OptNISDomainName}},
+		{"vendor class first item", client{duid: duid(2), oro: oro, extra: []dhcp6.Option{vc("modem", "x")}},
+			[]dhcp6.OptionCode{dhcp6.OptNISPDomainName}, []dhcp6.OptionCode{33}},
+		{"vendor class second item", client{duid: duid(3), oro: oro, extra: []dhcp6.Option{vc("x", "modem")}},
+			nil, []dhcp6.OptionCode{dhcp6.OptNISPDomainName}},
+		{"docsis item anywhere", client{duid: duid(4), oro: oro, extra: []dhcp6.Option{vc("modem", "docsis3.0")}},
+			[]dhcp6.OptionCode{33}, []dhcp6.OptionCode{dhcp6.OptNISPDomainName}},
+	}
+	for _, tt := range tests {
+		rep := h.query(dhcp6.MsgInformationRequest, tt.c)
+		if rep == nil {
+			t.Fatalf("%s: no reply", tt.name)
+		}
+		for _, c := range tt.want {
+			if !rep.Options.Has(c) {
+				t.Errorf("%s: option %d missing", tt.name, c)
+			}
+		}
+		for _, c := range tt.never {
 			if rep.Options.Has(c) {
 				t.Errorf("%s: option %d sent", tt.name, c)
 			}

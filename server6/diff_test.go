@@ -37,7 +37,10 @@ const diffConfig6 = `{"Dhcp6": {
   "option-data": [{"name": "dns-servers", "data": "2001:db8:1::53"},
                   {"name": "domain-search", "data": "example.org, example.com"},
                   {"name": "new-posix-timezone", "data": "EST5EDT4", "always-send": true}],
-  "client-classes": [{"name": "vendor-test", "test": "option[16].exists",
+  "client-classes": [{"name": "known-clients", "test": "member('KNOWN')",
+    "option-data": [{"name": "nis-domain-name", "data": "known.example.org"}]},
+    {"name": "VENDOR_CLASS_test", "option-data": [{"name": "nisp-domain-name", "data": "vendor.example.org"}]},
+    {"name": "vendor-test", "test": "option[16].exists",
     "option-data": [{"name": "information-refresh-time", "data": "7200"}]},
     {"name": "life", "test": "option[1].hex == 0x00030001020000000046",
      "valid-lifetime": 5000, "preferred-lifetime": 3500, "max-valid-lifetime": 6000},
@@ -758,6 +761,27 @@ var diffScript6 = []step6{
 		return query6{t: dhcp6.MsgSolicit, client: 78, ias: []ia6{na(1)},
 			relayOpts: []dhcp6.Option{{Code: dhcp6.OptRelaySourcePort, Data: []byte{0x02, 0x23}}}}
 	}},
+	{"information-request known client class", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 0x99, oro: classOro}
+	}},
+	{"solicit known client class", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 0x99, oro: classOro, ias: []ia6{na(1)}}
+	}},
+	{"solicit unknown client known class", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 79, oro: classOro, ias: []ia6{na(1)}}
+	}},
+	{"solicit vendor class built-in class", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 80, oro: classOro, ias: []ia6{na(1)},
+			extra: []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: []byte{0, 0, 0x09, 0xbf, 0, 4, 't', 'e', 's', 't', 0, 1, 'x'}}}}
+	}},
+	{"information-request vendor class built-in class second item", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 81, oro: classOro,
+			extra: []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: []byte{0, 0, 0x09, 0xbf, 0, 1, 'x', 0, 4, 't', 'e', 's', 't'}}}}
+	}},
+	{"information-request vendor class docsis", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 82, oro: classOro,
+			extra: []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: []byte{0, 0, 0x11, 0x8b, 0, 4, 't', 'e', 's', 't', 0, 9, 'd', 'o', 'c', 's', 'i', 's', '3', '.', '0'}}}}
+	}},
 	{"solicit truncated last option", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgSolicit, client: 74, oro: dnsOro, ias: []ia6{na(1)},
 			trailing: []byte{0, byte(dhcp6.OptVendorClass), 0, 16, 0, 0, 9, 0xbf}}
@@ -779,6 +803,10 @@ var diffScript6 = []step6{
 			extra: []dhcp6.Option{{Code: dhcp6.OptIANA, Data: []byte{0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 30, 1, 2}}}}
 	}},
 }
+
+// classOro asks for the options of the known-clients and VENDOR_CLASS_test
+// classes.
+var classOro = []uint16{uint16(dhcp6.OptNISDomainName), uint16(dhcp6.OptNISPDomainName)}
 
 // vendorClassPastEnd is a VENDOR_CLASS whose second data item claims more
 // octets than the option holds: a parse failure unless

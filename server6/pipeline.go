@@ -180,6 +180,56 @@ func (s *Server) unparked(w *worker) {
 // classifyPacket); only-if-required classes are left out.
 func (w *worker) classify() {
 	w.q.Classes.Add("ALL")
+	w.classifyByVendor()
+	w.evaluateClasses(false)
+}
+
+// Vendor class data items that name the built-in class whichever item
+// they are (Kea's DOCSIS3_CLASS_MODEM and DOCSIS3_CLASS_EROUTER).
+const (
+	docsis3Modem   = "docsis3.0"
+	docsis3ERouter = "eRouter1.0"
+)
+
+// classifyByVendor is Kea's Dhcpv6Srv::classifyByVendor: the first
+// VENDOR_CLASS (16) option with a data item puts the query in
+// VENDOR_CLASS_docsis3.0 or VENDOR_CLASS_eRouter1.0 when an item says so,
+// else in VENDOR_CLASS_ followed by its first item. The option was checked
+// at decoding (checkVendorClasses); an item running past it (accepted with
+// lenient-option-parsing) is the rest of the option.
+func (w *worker) classifyByVendor() {
+	o, ok := w.q.Options.Get(dhcp6.OptVendorClass)
+	if !ok || len(o.Data) < 6 {
+		return
+	}
+	var first []byte
+	found := ""
+	for rest, i := o.Data[4:], 0; len(rest) >= 2; i++ {
+		n := min(int(rest[0])<<8|int(rest[1]), len(rest)-2)
+		item := rest[2 : 2+n]
+		if i == 0 {
+			first = item
+		}
+		switch string(item) {
+		case docsis3Modem:
+			found = docsis3Modem
+		case docsis3ERouter:
+			if found == "" {
+				found = docsis3ERouter
+			}
+		}
+		rest = rest[2+n:]
+	}
+	if found == "" {
+		found = string(first)
+	}
+	w.q.Classes.Add("VENDOR_CLASS_" + found)
+}
+
+// evaluateClasses is Kea's evaluateClasses: the tests of the classes that
+// are not only-if-required, in configuration order, those depending on
+// KNOWN or UNKNOWN when dependsKnown is set, the others when not.
+func (w *worker) evaluateClasses(dependsKnown bool) {
 	if len(w.snap.classes) == 0 {
 		return
 	}
@@ -189,7 +239,7 @@ func (w *worker) classify() {
 	e.Member = w.has
 	e.Defs = w.snap.cfg.Defs
 	for _, c := range w.snap.classes {
-		if c.cfg.OnlyIfRequired || c.cfg.Expr == nil || c.cfg.TemplateTest.Set {
+		if c.cfg.OnlyIfRequired || c.cfg.Expr == nil || c.cfg.TemplateTest.Set || c.dependsKnown != dependsKnown {
 			continue
 		}
 		if ok, err := c.cfg.Expr.EvalBool(e); err == nil && ok {
@@ -400,6 +450,8 @@ func (w *worker) initExchange() bool {
 	} else {
 		w.q.Classes.Add("UNKNOWN")
 	}
+	// The second classification pass (Kea's initContext).
+	w.evaluateClasses(true)
 	return true
 }
 

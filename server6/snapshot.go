@@ -61,6 +61,8 @@ type class6 struct {
 	cfg  *config.ClientClass6
 	name string
 	opts *optSet
+	// dependsKnown: the test is evaluated after KNOWN or UNKNOWN is set.
+	dependsKnown bool
 }
 
 // contains reports whether the pool holds the address or prefix.
@@ -107,8 +109,22 @@ func compile(cfg *config.Dhcp6) (*snapshot, error) {
 		return nil, err
 	}
 	s.hostIDs = ids
+	// A class whose test depends on KNOWN or UNKNOWN, or on a class that
+	// does, is evaluated after the host lookup (Kea's second
+	// evaluateClasses pass).
+	deferred := map[string]bool{"KNOWN": true, "UNKNOWN": true}
 	for _, cc := range cfg.ClientClasses {
 		c := &class6{cfg: cc, name: cc.Name, opts: newOptSet(cc.OptionData)}
+		if cc.Expr != nil {
+			for _, m := range cc.Expr.Members() {
+				if deferred[m] {
+					c.dependsKnown = true
+				}
+			}
+		}
+		if c.dependsKnown {
+			deferred[c.name] = true
+		}
 		s.classes = append(s.classes, c)
 		s.byName[c.name] = c
 	}
