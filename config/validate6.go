@@ -19,7 +19,17 @@ func (d *decoder) validate6(c *Dhcp6) {
 	}
 	for _, n := range c.SharedNetworks {
 		iface := n.Interface
-		for _, s := range n.Subnets {
+		var rapid bool
+		for i, s := range n.Subnets {
+			// rapid-commit (as the subnet inherits it) is the first
+			// subnet's in every subnet of the network.
+			if i == 0 {
+				rapid = s.Eff.RapidCommit
+			} else if s.Eff.RapidCommit != rapid {
+				d.fail(cfgErr(Pos{}, "All subnets in a shared network must have the same rapid-commit value. Subnet %s has specified rapid-commit %t, but earlier subnet in the same shared-network or the shared-network itself used rapid-commit %t",
+					s.Text, s.Eff.RapidCommit, rapid))
+				return
+			}
 			if s.Interface.Set {
 				if iface.Set && iface.V != s.Interface.V {
 					d.fail(cfgErr(Pos{}, "Subnet %s has specified interface %s, but earlier subnet in the same shared-network or the shared-network itself used %s",
