@@ -122,3 +122,40 @@ func TestKnownAndVendorClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateClass6: a template-test class puts a query whose value is
+// not empty in the class (its options apply) and in SPAWN_<class>_<value>,
+// which another class can test.
+func TestTemplateClass6(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"preferred-lifetime"`, `"client-classes": [
+    {"name": "by-vendor", "template-test": "substring(option[16].hex, 6, 5)",
+     "option-data": [{"name": "nis-domain-name", "data": "template.example.org"}]},
+    {"name": "spawned", "test": "member('SPAWN_by-vendor_modem')",
+     "option-data": [{"name": "nisp-domain-name", "data": "spawned.example.org"}]}],
+  "preferred-lifetime"`, 1)
+	h := newHarnessWith(t, cfg)
+	oro := []dhcp6.OptionCode{dhcp6.OptNISDomainName, dhcp6.OptNISPDomainName}
+	vc := func(item string) []dhcp6.Option {
+		return []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: append([]byte{0, 0, 0x11, 0x8b, 0, byte(len(item))}, item...)}}
+	}
+	for _, tt := range []struct {
+		name      string
+		extra     []dhcp6.Option
+		tmpl, spn bool
+	}{
+		{"modem", vc("modem"), true, true},
+		{"other value", vc("phone"), true, false},
+		{"no value", nil, false, false},
+	} {
+		rep := h.query(dhcp6.MsgInformationRequest, client{duid: duid(1), oro: oro, extra: tt.extra})
+		if rep == nil {
+			t.Fatalf("%s: no reply", tt.name)
+		}
+		if got := rep.Options.Has(dhcp6.OptNISDomainName); got != tt.tmpl {
+			t.Errorf("%s: template class option %v, want %v", tt.name, got, tt.tmpl)
+		}
+		if got := rep.Options.Has(dhcp6.OptNISPDomainName); got != tt.spn {
+			t.Errorf("%s: spawned class option %v, want %v", tt.name, got, tt.spn)
+		}
+	}
+}

@@ -239,7 +239,16 @@ func (w *worker) evaluateClasses(dependsKnown bool) {
 	e.Member = w.has
 	e.Defs = w.snap.cfg.Defs
 	for _, c := range w.snap.classes {
-		if c.cfg.OnlyIfRequired || c.cfg.Expr == nil || c.cfg.TemplateTest.Set || c.dependsKnown != dependsKnown {
+		if c.cfg.OnlyIfRequired || c.cfg.Expr == nil || c.dependsKnown != dependsKnown {
+			continue
+		}
+		if c.cfg.TemplateTest.Set {
+			// A template class: a non-empty value puts the query in the
+			// class and in SPAWN_<class>_<value> (Kea 2.6).
+			if v, err := c.cfg.Expr.EvalString(e); err == nil && len(v) > 0 {
+				w.q.Classes.Add(c.name)
+				w.q.Classes.Add("SPAWN_" + c.name + "_" + string(v))
+			}
 			continue
 		}
 		if ok, err := c.cfg.Expr.EvalBool(e); err == nil && ok {
