@@ -1,6 +1,7 @@
 package server6
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -156,6 +157,60 @@ func TestTemplateClass6(t *testing.T) {
 		}
 		if got := rep.Options.Has(dhcp6.OptNISPDomainName); got != tt.spn {
 			t.Errorf("%s: spawned class option %v, want %v", tt.name, got, tt.spn)
+		}
+	}
+}
+
+// TestVendorOptions6: VENDOR_OPTS (17) of the enterprise named by the
+// client's vendor-class or VENDOR_OPTS carries the sub-options its vendor
+// ORO asks for and the always-send ones, the most specific scope first.
+func TestVendorOptions6(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"option-data": [{"name": "dns-servers", "data": "2001:db8::53"}`,
+		`"option-data": [{"space": "vendor-4491", "name": "config-file", "data": "global.cfg"},
+    {"space": "vendor-4491", "name": "syslog-servers", "data": "2001:db8::514", "always-send": true},
+    {"space": "vendor-4491", "name": "tftp-servers", "data": "2001:db8::69"},
+    {"name": "dns-servers", "data": "2001:db8::53"}`, 1)
+	cfg = strings.Replace(cfg, `"option-data": [{"name": "dns-servers", "data": "2001:db8:1::53"}]`,
+		`"option-data": [{"name": "dns-servers", "data": "2001:db8:1::53"}, {"space": "vendor-4491", "name": "config-file", "data": "subnet.cfg"}]`, 1)
+	h := newHarnessWith(t, cfg)
+	vo := func(codes ...uint16) dhcp6.Option {
+		b := []byte{0, 0, 0x11, 0x8b}
+		if len(codes) > 0 {
+			b = append(b, 0, 1, 0, byte(2*len(codes)))
+			for _, c := range codes {
+				b = append(b, byte(c>>8), byte(c))
+			}
+		}
+		return dhcp6.Option{Code: dhcp6.OptVendorOpts, Data: b}
+	}
+	sub := func(code uint16, data string) string {
+		return string([]byte{byte(code >> 8), byte(code), 0, byte(len(data))}) + data
+	}
+	syslog := sub(34, string(netip.MustParseAddr("2001:db8::514").AsSlice()))
+	for _, tt := range []struct {
+		name  string
+		extra []dhcp6.Option
+		want  string // sub-options, "" for no VENDOR_OPTS
+	}{
+		{"vendor oro", []dhcp6.Option{vo(33)}, sub(33, "subnet.cfg") + syslog},
+		{"no vendor oro", []dhcp6.Option{vo()}, syslog},
+		{"vendor-class only", []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: []byte{0, 0, 0x11, 0x8b, 0, 1, 'x'}}}, syslog},
+		{"another enterprise", []dhcp6.Option{{Code: dhcp6.OptVendorOpts, Data: []byte{0, 0, 0x27, 0x0f, 0, 1, 0, 2, 0, 33}}}, ""},
+		{"no vendor option", nil, ""},
+	} {
+		rep := h.query(dhcp6.MsgSolicit, client{duid: duid(1), na: []uint32{1}, extra: tt.extra})
+		if rep == nil {
+			t.Fatalf("%s: no reply", tt.name)
+		}
+		o, ok := rep.Options.Get(dhcp6.OptVendorOpts)
+		if tt.want == "" {
+			if ok {
+				t.Errorf("%s: VENDOR_OPTS %x sent", tt.name, o.Data)
+			}
+			continue
+		}
+		if want := "\x00\x00\x11\x8b" + tt.want; !ok || string(o.Data) != want {
+			t.Errorf("%s: VENDOR_OPTS %x, want %x", tt.name, o.Data, want)
 		}
 	}
 }

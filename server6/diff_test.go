@@ -36,7 +36,11 @@ const diffConfig6 = `{"Dhcp6": {
   "preferred-lifetime": 3000, "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
   "option-data": [{"name": "dns-servers", "data": "2001:db8:1::53"},
                   {"name": "domain-search", "data": "example.org, example.com"},
-                  {"name": "new-posix-timezone", "data": "EST5EDT4", "always-send": true}],
+                  {"name": "new-posix-timezone", "data": "EST5EDT4", "always-send": true},
+                  {"name": "vendor-opts", "data": "4491"},
+                  {"space": "vendor-4491", "name": "tftp-servers", "data": "2001:db8::69"},
+                  {"space": "vendor-4491", "name": "config-file", "data": "modem.cfg"},
+                  {"space": "vendor-4491", "name": "syslog-servers", "data": "2001:db8::514", "always-send": true}],
   "client-classes": [{"name": "known-clients", "test": "member('KNOWN')",
     "option-data": [{"name": "nis-domain-name", "data": "known.example.org"}]},
     {"name": "VENDOR_CLASS_test", "option-data": [{"name": "nisp-domain-name", "data": "vendor.example.org"}]},
@@ -782,6 +786,40 @@ var diffScript6 = []step6{
 		return query6{t: dhcp6.MsgInformationRequest, client: 82, oro: classOro,
 			extra: []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: []byte{0, 0, 0x11, 0x8b, 0, 4, 't', 'e', 's', 't', 0, 9, 'd', 'o', 'c', 's', 'i', 's', '3', '.', '0'}}}}
 	}},
+	{"solicit vendor-opts with vendor oro", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 83, ias: []ia6{na(1)}, extra: []dhcp6.Option{vendorOpts(4491, 33, 32)}}
+	}},
+	{"information-request vendor-opts with vendor oro", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 84, extra: []dhcp6.Option{vendorOpts(4491, 33)}}
+	}},
+	{"request vendor-opts without vendor oro", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRequest, client: 83, server: true, ias: []ia6{na(1)}, extra: []dhcp6.Option{vendorOpts(4491)}}
+	}},
+	{"solicit vendor-opts of another vendor", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 85, ias: []ia6{na(1)}, extra: []dhcp6.Option{vendorOpts(9999, 32)}}
+	}},
+	{"solicit vendor-opts oro unknown code", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgSolicit, client: 85, ias: []ia6{na(1)}, extra: []dhcp6.Option{vendorOpts(4491, 37, 32)}}
+	}},
+	{"confirm vendor-opts with vendor oro", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgConfirm, client: 83, ias: []ia6{na(1, leased(p["request vendor-opts without vendor oro"], false, 1)...)},
+			extra: []dhcp6.Option{vendorOpts(4491, 32)}}
+	}},
+	{"renew vendor-opts with vendor oro", func(p map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgRenew, client: 83, server: true, ias: []ia6{na(1, leased(p["request vendor-opts without vendor oro"], false, 1)...)},
+			extra: []dhcp6.Option{vendorOpts(4491, 32)}}
+	}},
+	{"information-request vendor-opts in the oro", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 87, oro: []uint16{uint16(dhcp6.OptVendorOpts)}}
+	}},
+	{"information-request vendor-opts in the oro and the query", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 87, oro: []uint16{uint16(dhcp6.OptVendorOpts)},
+			extra: []dhcp6.Option{vendorOpts(4491, 32)}}
+	}},
+	{"information-request vendor-class only", func(map[string]*dhcp6.Packet) query6 {
+		return query6{t: dhcp6.MsgInformationRequest, client: 86,
+			extra: []dhcp6.Option{{Code: dhcp6.OptVendorClass, Data: []byte{0, 0, 0x11, 0x8b, 0, 1, 'x'}}}}
+	}},
 	{"solicit truncated last option", func(map[string]*dhcp6.Packet) query6 {
 		return query6{t: dhcp6.MsgSolicit, client: 74, oro: dnsOro, ias: []ia6{na(1)},
 			trailing: []byte{0, byte(dhcp6.OptVendorClass), 0, 16, 0, 0, 9, 0xbf}}
@@ -802,6 +840,20 @@ var diffScript6 = []step6{
 		return query6{t: dhcp6.MsgSolicit, client: 76, ias: []ia6{na(1)},
 			extra: []dhcp6.Option{{Code: dhcp6.OptIANA, Data: []byte{0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 30, 1, 2}}}}
 	}},
+}
+
+// vendorOpts is a VENDOR_OPTS (17) option of the enterprise, with a
+// vendor ORO (sub-option 1) listing codes when there are any.
+func vendorOpts(enterprise uint32, codes ...uint16) dhcp6.Option {
+	b := binary.BigEndian.AppendUint32(nil, enterprise)
+	if len(codes) > 0 {
+		b = binary.BigEndian.AppendUint16(b, 1)
+		b = binary.BigEndian.AppendUint16(b, uint16(2*len(codes)))
+		for _, c := range codes {
+			b = binary.BigEndian.AppendUint16(b, c)
+		}
+	}
+	return dhcp6.Option{Code: dhcp6.OptVendorOpts, Data: b}
 }
 
 // classOro asks for the options of the known-clients and VENDOR_CLASS_test

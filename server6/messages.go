@@ -1,8 +1,10 @@
 package server6
 
 import (
+	"encoding/binary"
 	"math"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/nestordhcp/nestor/alloc"
@@ -564,6 +566,138 @@ func (w *worker) appendOptions() {
 			if o.always[c] {
 				w.addConfigured(c, true)
 			}
+		}
+	}
+	w.appendVendorOptions()
+}
+
+// docsisEnterprise is CableLabs' enterprise number, whose VENDOR_OPTS
+// sub-option 1 is the vendor ORO (Kea's DOCSIS3_V6_ORO in vendor-4491).
+const docsisEnterprise = 4491
+
+// appendVendorOptions is Kea's appendRequestedVendorOptions: for each
+// enterprise named by a vendor-class (16) or VENDOR_OPTS (17) option of the
+// query, or by a VENDOR_OPTS already in the reply, in ascending order, the
+// sub-options the client's vendor ORO asks for (DOCSIS: sub-option 1 of
+// its VENDOR_OPTS) and the always-send ones of that vendor-<enterprise>
+// space, each from the first scope that has it, in a VENDOR_OPTS of that
+// enterprise (the reply's own when there is one, whose vendor ORO is then
+// not looked at, as Kea 2.2 answers). Nothing without a selected subnet.
+func (w *worker) appendVendorOptions() {
+	if w.subnet == nil {
+		return
+	}
+	var ids []uint32
+	addID := func(id uint32) {
+		i, found := slices.BinarySearch(ids, id)
+		if !found {
+			ids = slices.Insert(ids, i, id)
+		}
+	}
+	var requested map[uint32][]uint16
+	request := func(id uint32, code uint16) {
+		if requested == nil {
+			requested = map[uint32][]uint16{}
+		}
+		r := requested[id]
+		if i, found := slices.BinarySearch(r, code); !found {
+			requested[id] = slices.Insert(r, i, code)
+		}
+	}
+	opts := w.q.Options
+	for i := opts.Next(dhcp6.OptVendorClass, 0); i >= 0; i = opts.Next(dhcp6.OptVendorClass, i+1) {
+		if d := opts[i].Data; len(d) >= 4 {
+			addID(binary.BigEndian.Uint32(d))
+		}
+	}
+	var answered []uint32
+	for _, it := range w.items {
+		if it.code == uint16(dhcp6.OptVendorOpts) && it.end-it.start >= 8 {
+			id := binary.BigEndian.Uint32(w.opt[it.start+4:])
+			addID(id)
+			answered = append(answered, id)
+		}
+	}
+	for i := opts.Next(dhcp6.OptVendorOpts, 0); i >= 0; i = opts.Next(dhcp6.OptVendorOpts, i+1) {
+		d := opts[i].Data
+		if len(d) < 4 {
+			continue
+		}
+		id := binary.BigEndian.Uint32(d)
+		addID(id)
+		// The vendor ORO of an enterprise whose VENDOR_OPTS the reply
+		// already has (a configured vendor-opts the ORO asked for) is
+		// not looked at: Kea 2.2 then sends only the always-send
+		// sub-options.
+		if id != docsisEnterprise || slices.Contains(answered, id) {
+			continue
+		}
+		it := dhcp6.View(d[4:]).Iter()
+		for it.Next() {
+			if o := it.Option(); o.Code == 1 {
+				for j := 0; j+1 < len(o.Data); j += 2 {
+					request(id, binary.BigEndian.Uint16(o.Data[j:]))
+				}
+				break
+			}
+		}
+	}
+	for _, id := range ids {
+		for _, lv := range w.levels {
+			if vs := lv.vendorSet(id); vs != nil {
+				for _, c := range vs.codes {
+					if vs.always[c] {
+						request(id, c)
+					}
+				}
+			}
+		}
+		codes := requested[id]
+		if len(codes) == 0 {
+			continue
+		}
+		// The reply's VENDOR_OPTS of this enterprise, if any.
+		at := -1
+		for k, it := range w.items {
+			if it.code == uint16(dhcp6.OptVendorOpts) && it.end-it.start >= 8 && binary.BigEndian.Uint32(w.opt[it.start+4:]) == id {
+				at = k
+				break
+			}
+		}
+		var payload []byte
+		if at >= 0 {
+			payload = append(payload, w.opt[w.items[at].start+4:w.items[at].end]...)
+		} else {
+			payload = binary.BigEndian.AppendUint32(payload, id)
+		}
+		added := false
+		for _, c := range codes {
+			if _, ok, _ := dhcp6.View(payload[4:]).Get(dhcp6.OptionCode(c)); ok {
+				continue
+			}
+			for _, lv := range w.levels {
+				vs := lv.vendorSet(id)
+				if vs == nil {
+					continue
+				}
+				if p, ok := vs.get(c); ok {
+					if !vs.never[c] {
+						payload = appendOption(payload, c, p)
+						added = true
+					}
+					break
+				}
+			}
+		}
+		if !added {
+			continue
+		}
+		if at >= 0 {
+			start := len(w.opt)
+			w.opt = appendOption(w.opt, uint16(dhcp6.OptVendorOpts), payload)
+			w.items[at].start, w.items[at].end = start, len(w.opt)
+		} else {
+			w.add(dhcp6.OptVendorOpts, payload)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package server6
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/option"
 )
@@ -12,6 +15,18 @@ type optSet struct {
 	payload map[uint16][]byte
 	always  map[uint16]bool
 	never   map[uint16]bool
+	// vendor are the sub-options of the scope's vendor-<enterprise>
+	// spaces (for VENDOR_OPTS, 17), by enterprise number.
+	vendor map[uint32]*optSet
+}
+
+// vendorSet returns the scope's sub-options of the vendor-<id> space, or
+// nil.
+func (o *optSet) vendorSet(id uint32) *optSet {
+	if o == nil {
+		return nil
+	}
+	return o.vendor[id]
 }
 
 func (o *optSet) get(code uint16) ([]byte, bool) {
@@ -28,6 +43,10 @@ func newOptSet(list []*config.OptionData) *optSet {
 	}
 	o := &optSet{payload: map[uint16][]byte{}, always: map[uint16]bool{}, never: map[uint16]bool{}}
 	for _, d := range list {
+		if id, ok := vendorSpace(d.Space); ok {
+			o.addVendor(id, d)
+			continue
+		}
 		if d.Space != option.SpaceDHCP6 {
 			continue
 		}
@@ -52,6 +71,45 @@ func newOptSet(list []*config.OptionData) *optSet {
 		}
 	}
 	return o
+}
+
+// vendorSpace reports the enterprise number of a "vendor-<number>" option
+// space.
+func vendorSpace(space string) (uint32, bool) {
+	n, ok := strings.CutPrefix(space, "vendor-")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseUint(n, 10, 32)
+	return uint32(id), err == nil
+}
+
+// addVendor records a sub-option of a vendor space (the first of a code
+// counts).
+func (o *optSet) addVendor(id uint32, d *config.OptionData) {
+	code, ok := optionCode(d)
+	if !ok {
+		return
+	}
+	if o.vendor == nil {
+		o.vendor = map[uint32]*optSet{}
+	}
+	v := o.vendor[id]
+	if v == nil {
+		v = &optSet{payload: map[uint16][]byte{}, always: map[uint16]bool{}, never: map[uint16]bool{}}
+		o.vendor[id] = v
+	}
+	if _, dup := v.payload[code]; dup {
+		return
+	}
+	v.payload[code] = append([]byte{}, d.Payload...)
+	v.codes = append(v.codes, code)
+	if d.AlwaysSend {
+		v.always[code] = true
+	}
+	if d.NeverSend {
+		v.never[code] = true
+	}
 }
 
 func optionCode(d *config.OptionData) (uint16, bool) {
