@@ -1,6 +1,7 @@
 package alloc
 
 import (
+	"fmt"
 	"net/netip"
 
 	"github.com/nestordhcp/nestor/config"
@@ -18,6 +19,9 @@ type Context4 struct {
 	// Query is the client's packet; its Classes are the client classes.
 	// It may be nil in tests (no classes).
 	Query *pkt.Pkt4
+	// Label is the query's label for log messages (Kea's getLabel());
+	// nil prints as "(none)".
+	Label fmt.Stringer
 	// Subnet is the selected subnet. Allocate4 may move it to another
 	// subnet of the same shared network; the server must use the value
 	// it has afterwards.

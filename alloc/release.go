@@ -28,13 +28,13 @@ func (e *Engine4) Release4(ctx *Context4, addr netip.Addr) (*lease.Lease4, error
 	l, err := e.store.Lease4(addr)
 	if err != nil {
 		if errorsIsNotFound(err) {
-			e.log.Info("no lease for the released address", "msgid", "DHCP4_RELEASE_FAIL_NO_LEASE", "address", addr.String())
+			e.log.Debug("no lease for the released address", "msgid", "DHCP4_RELEASE_FAIL_NO_LEASE", "debuglevel", dbgDHCP4Detail, "query", ctx.label(), "address", addr.String())
 			return nil, nil
 		}
 		return nil, err
 	}
 	if !l.BelongsTo(ctx.HWAddr.Bytes, ctx.ClientID) {
-		e.log.Info("released lease belongs to another client", "msgid", "DHCP4_RELEASE_FAIL_WRONG_CLIENT", "address", addr.String())
+		e.log.Debug("released lease belongs to another client", "msgid", "DHCP4_RELEASE_FAIL_WRONG_CLIENT", "debuglevel", dbgDHCP4Detail, "query", ctx.label(), "address", addr.String())
 		return nil, nil
 	}
 	st := e.callout(ctx, hooks.Lease4Release, func(h *hooks.CalloutHandle) {
@@ -42,7 +42,7 @@ func (e *Engine4) Release4(ctx *Context4, addr netip.Addr) (*lease.Lease4, error
 		hooks.Set(h, "lease4", l)
 	}, nil)
 	if st == hooks.Skip || st == hooks.Drop {
-		e.log.Debug("lease4_release callouts skipped the release", "msgid", "DHCP4_HOOK_LEASE4_RELEASE_SKIP", "address", addr.String())
+		e.log.Debug("lease4_release callouts skipped the release", "msgid", "DHCP4_HOOK_LEASE4_RELEASE_SKIP", "logger", "hooks", "debuglevel", dbgDHCP4Hooks, "query", ctx.label())
 		return nil, nil
 	}
 	old := l.Clone()
@@ -61,7 +61,7 @@ func (e *Engine4) Release4(ctx *Context4, addr netip.Addr) (*lease.Lease4, error
 	if live(old) && !released(old) {
 		e.subnetPoolStat(ec, old.SubnetID, old.Addr, "assigned-addresses", -1)
 	}
-	e.log.Info("address released", "msgid", "DHCP4_RELEASE", "address", addr.String())
+	e.log.Debug("address released", "msgid", "DHCP4_RELEASE", "debuglevel", dbgDHCP4Detail, "query", ctx.label(), "address", addr.String())
 	return old, nil
 }
 
@@ -81,13 +81,16 @@ func (e *Engine4) Decline4(ctx *Context4, addr netip.Addr) (*lease.Lease4, error
 	l, err := e.store.Lease4(addr)
 	if err != nil {
 		if errorsIsNotFound(err) {
-			e.log.Info("no lease for the declined address", "msgid", "DHCP4_DECLINE_LEASE_NOT_FOUND", "address", addr.String())
+			e.log.Warn("no lease for the declined address", "msgid", "DHCP4_DECLINE_LEASE_NOT_FOUND", "logger", "dhcp4", "address", addr.String(), "query", ctx.label())
 			return nil, nil
 		}
 		return nil, err
 	}
 	if !l.BelongsTo(ctx.HWAddr.Bytes, ctx.ClientID) {
-		e.log.Info("declined lease belongs to another client", "msgid", "DHCP4_DECLINE_LEASE_MISMATCH", "address", addr.String())
+		e.log.Warn("declined lease belongs to another client", "msgid", "DHCP4_DECLINE_LEASE_MISMATCH", "logger", "dhcp4",
+			"address", addr.String(), "query", ctx.label(),
+			"hwaddr", orNone(lease.FormatHex(ctx.HWAddr.Bytes)), "lease-hwaddr", orNone(lease.FormatHex(l.HWAddr.Bytes)),
+			"client-id", orNone(lease.FormatHex(ctx.ClientID)), "lease-client-id", orNone(lease.FormatHex(l.ClientID)))
 		return nil, nil
 	}
 	st := e.callout(ctx, hooks.Lease4Decline, func(h *hooks.CalloutHandle) {
@@ -95,10 +98,10 @@ func (e *Engine4) Decline4(ctx *Context4, addr netip.Addr) (*lease.Lease4, error
 		hooks.Set(h, "lease4", l)
 	}, nil)
 	if st == hooks.Skip || st == hooks.Drop {
-		e.log.Debug("lease4_decline callouts skipped the decline", "msgid", "DHCP4_HOOK_DECLINE_SKIP", "address", addr.String())
+		e.log.Debug("lease4_decline callouts skipped the decline", "msgid", "DHCP4_HOOK_DECLINE_SKIP", "logger", "hooks", "debuglevel", dbgDHCP4Hooks, "query", ctx.label(), "address", addr.String())
 		return nil, nil
 	}
-	return e.declineLocked(l)
+	return e.declineLocked(l, ctx.label())
 }
 
 // ServerDecline4 declines the lease of addr on the server's own initiative
@@ -116,12 +119,12 @@ func (e *Engine4) ServerDecline4(addr netip.Addr) (*lease.Lease4, error) {
 		}
 		return nil, err
 	}
-	return e.declineLocked(l)
+	return e.declineLocked(l, "(server decline)")
 }
 
 // declineLocked is Kea's Lease4::decline plus the store update and the
 // statistics; the stripe is held.
-func (e *Engine4) declineLocked(l *lease.Lease4) (*lease.Lease4, error) {
+func (e *Engine4) declineLocked(l *lease.Lease4, descr any) (*lease.Lease4, error) {
 	ec := e.cur.Load()
 	old := l.Clone()
 	l.HWAddr = lease.HWAddr{}
@@ -136,8 +139,29 @@ func (e *Engine4) declineLocked(l *lease.Lease4) (*lease.Lease4, error) {
 	}
 	e.subnetPoolStat(ec, l.SubnetID, l.Addr, "declined-addresses", 1)
 	e.stat("declined-addresses", 1)
-	e.log.Info("address declined", "msgid", "DHCP4_DECLINE_LEASE", "address", l.Addr.String(), "probation", ec.probation)
+	e.log.Info("address declined", "msgid", "DHCP4_DECLINE_LEASE", "logger", "dhcp4", "address", l.Addr.String(), "query", descr, "probation", ec.probation)
 	return old, nil
 }
 
 func errorsIsNotFound(err error) bool { return errors.Is(err, lease.ErrNotFound) }
+
+// Kea's debug levels of the DHCPv4 server's messages (dhcp4_log.h).
+const (
+	dbgDHCP4Hooks  = 45 // DBG_DHCP4_HOOKS
+	dbgDHCP4Detail = 50 // DBG_DHCP4_DETAIL
+)
+
+// label is the query's label for log messages.
+func (c *Context4) label() any {
+	if c == nil || c.Label == nil {
+		return "(none)"
+	}
+	return c.Label
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/internal/leasedb"
+	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
@@ -141,7 +142,7 @@ func (s *Server) openStore(cfg *config.Dhcp4) error {
 	if s.mstore != nil && key == s.storeKey {
 		return nil
 	}
-	mc.Logf = func(format string, args ...any) { s.slog.Info(fmt.Sprintf(format, args...)) }
+	mc.Logf = func(format string, args ...any) { dhcpsrvLog.LogLine(klog.None, fmt.Sprintf(format, args...)) }
 	st, err := memfile.Open4(mc)
 	if err != nil {
 		return err
@@ -189,9 +190,7 @@ func (s *Server) startPackets(cfg *config.Dhcp4) error {
 		Port:       s.opts.ServerPort,
 		Detector:   &s.detector,
 		Dispatcher: s.disp,
-		Logf: func(id, msg string) {
-			s.slog.Warn(msg, "msgid", id)
-		},
+		Logf:       func(id, msg string) { dhcpsrvLog.LogLine(klog.Warn, id+" "+msg) },
 		OnFatal: func(err error) {
 			s.log.Fatal(keamsg.DHCP4_OPEN_SOCKETS_FAILED, err)
 			s.Stop(1)

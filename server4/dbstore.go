@@ -5,6 +5,7 @@ import (
 
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/internal/leasedb"
+	"github.com/nestordhcp/nestor/klog"
 )
 
 // dbOrigin is the dhcp-disable origin of a lost lease database
@@ -43,7 +44,7 @@ func (s *Server) openSQLStore(cfg *config.Dhcp4) error {
 		return nil
 	}
 	c.Events = leasedb.Events(s, c, s.log, "DHCP4")
-	c.Logf = func(format string, args ...any) { s.slog.Info(fmt.Sprintf(format, args...)) }
+	c.Logf = func(format string, args ...any) { dhcpsrvLog.LogLine(klog.None, fmt.Sprintf(format, args...)) }
 	st, err := leasedb.Open4(db.Type, c)
 	if err != nil {
 		return err

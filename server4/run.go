@@ -20,6 +20,7 @@ func Run(args cli.DaemonArgs, _, stderr io.Writer) int {
 		Logger:           "dhcp4",
 		MetricsNamespace: metricsNamespace,
 		Msgs: daemon.Messages{
+			Starting:        keamsg.DHCP4_STARTING,
 			ConfigLoadFail:  keamsg.DHCP4_CONFIG_LOAD_FAIL,
 			InitFail:        keamsg.DHCP4_INIT_FAIL,
 			AlreadyRunning:  keamsg.DHCP4_ALREADY_RUNNING,

@@ -44,7 +44,8 @@ type Options struct {
 	// kea-dhcp4 hierarchy.
 	Logger *klog.Logger
 	// Slog receives the messages of the packages that log through
-	// log/slog (allocation engine, hooks, control sockets); nil: slog.Default().
+	// log/slog (allocation engine, hooks, control sockets); nil: klog.Default.Slog
+	// (Kea's layout, through the "loggers" configuration).
 	Slog *slog.Logger
 	// Sender, when set, replaces the sockets for sending replies (tests).
 	Sender func(*netio.Packet) error
@@ -125,7 +126,9 @@ func New(o Options) *Server {
 	}
 	s.slog = o.Slog
 	if s.slog == nil {
-		s.slog = slog.Default()
+		// Kea's layout and IDs for what the engine, hooks and control
+		// sockets log (klog.Manager.Slog).
+		s.slog = klog.Default.Slog("dhcp4")
 	}
 	s.hooks = hooks.NewManager(hooks.Options{ProcName: "kea-dhcp4", Logger: s.slog, Services: s})
 	s.pstats = newPktStats(s.stats)
@@ -279,3 +282,7 @@ func (s *Server) firstSocketAddr(ifindex int) (netip.Addr, bool) {
 	a, ok := (*m)[ifindex]
 	return a, ok
 }
+
+// dhcpsrvLog is Kea's "dhcpsrv" logger, for the lease back ends' and the
+// sockets' messages (DHCPSRV_MEMFILE_*, DHCPSRV_OPEN_SOCKET_FAIL).
+var dhcpsrvLog = klog.NewLogger("dhcpsrv")

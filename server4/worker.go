@@ -90,7 +90,7 @@ func (w *worker) reset() {
 	w.hasResp = false
 	w.ids = w.ids[:0]
 	clear(w.hosts)
-	w.actx = alloc.Context4{}
+	w.actx = alloc.Context4{Label: w.label()}
 	w.unpacked, w.defs = false, nil
 }
 

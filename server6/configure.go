@@ -10,6 +10,7 @@ import (
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/internal/leasedb"
+	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/memfile"
@@ -212,7 +213,7 @@ func (s *Server) openStore(cfg *config.Dhcp6) error {
 	if s.mstore != nil && key == s.storeKey {
 		return nil
 	}
-	mc.Logf = func(format string, args ...any) { s.slog.Info(fmt.Sprintf(format, args...)) }
+	mc.Logf = func(format string, args ...any) { dhcpsrvLog.LogLine(klog.None, fmt.Sprintf(format, args...)) }
 	st, err := memfile.Open6(mc)
 	if err != nil {
 		return err
@@ -259,7 +260,7 @@ func (s *Server) startPackets(cfg *config.Dhcp6) error {
 	set, err := netio.Open(netio.SetConfig{
 		Family: netio.V6, Ifaces: ic, Port: s.opts.ServerPort,
 		Detector: &s.detector, Dispatcher: s.disp,
-		Logf: func(id, msg string) { s.slog.Warn(msg, "msgid", id) },
+		Logf: func(id, msg string) { dhcpsrvLog.LogLine(klog.Warn, id+" "+msg) },
 		OnFatal: func(err error) {
 			s.log.Fatal(keamsg.DHCP6_OPEN_SOCKETS_FAILED, err)
 			s.Stop(1)

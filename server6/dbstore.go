@@ -5,6 +5,7 @@ import (
 
 	"github.com/nestordhcp/nestor/config"
 	"github.com/nestordhcp/nestor/internal/leasedb"
+	"github.com/nestordhcp/nestor/klog"
 )
 
 // dbOrigin is the network state origin of a lost database connection
@@ -42,7 +43,7 @@ func (s *Server) openSQLStore(cfg *config.Dhcp6) error {
 		return nil
 	}
 	c.Events = leasedb.Events(s, c, s.log, "DHCP6")
-	c.Logf = func(format string, args ...any) { s.slog.Info(fmt.Sprintf(format, args...)) }
+	c.Logf = func(format string, args ...any) { dhcpsrvLog.LogLine(klog.None, fmt.Sprintf(format, args...)) }
 	st, err := leasedb.Open6(db.Type, c)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ func Run(args cli.DaemonArgs, _, stderr io.Writer) int {
 		Logger:           "dhcp6",
 		MetricsNamespace: metricsNamespace,
 		Msgs: daemon.Messages{
+			Starting:        keamsg.DHCP6_STARTING,
 			ConfigLoadFail:  keamsg.DHCP6_CONFIG_LOAD_FAIL,
 			InitFail:        keamsg.DHCP6_INIT_FAIL,
 			AlreadyRunning:  keamsg.DHCP6_ALREADY_RUNNING,

@@ -46,7 +46,7 @@ type Options struct {
 	// Logger is the root of the server's loggers; nil: "dhcp6".
 	Logger *klog.Logger
 	// Slog receives the messages of the packages that log through
-	// log/slog; nil: slog.Default().
+	// log/slog; nil: klog.Default.Slog (Kea's layout, through "loggers").
 	Slog *slog.Logger
 	// Sender, when set, replaces the sockets for sending replies (tests).
 	Sender func(*netio.Packet) error
@@ -116,7 +116,9 @@ func New(o Options) *Server {
 	}
 	s.slog = o.Slog
 	if s.slog == nil {
-		s.slog = slog.Default()
+		// Kea's layout and IDs for what the engine, hooks and control
+		// sockets log (klog.Manager.Slog).
+		s.slog = klog.Default.Slog("dhcp6")
 	}
 	s.hooks = hooks.NewManager(hooks.Options{ProcName: "kea-dhcp6", Logger: s.slog, Services: s})
 	s.pstats = newPktStats(s.stats)
@@ -202,3 +204,7 @@ func (s *Server) serverPort() uint16 {
 func (s *Server) Stop(exitValue int) {
 	s.stopOnce.Do(func() { s.stopping <- exitValue })
 }
+
+// dhcpsrvLog is Kea's "dhcpsrv" logger, for the lease back ends' and the
+// sockets' messages (DHCPSRV_MEMFILE_*, DHCPSRV_OPEN_SOCKET_FAIL).
+var dhcpsrvLog = klog.NewLogger("dhcpsrv")

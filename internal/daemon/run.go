@@ -18,6 +18,7 @@ import (
 // Messages are the daemon's own IDs for the life-cycle log messages
 // (DHCP4_STARTED, DHCP6_STARTED, ...).
 type Messages struct {
+	Starting                                          *klog.Message
 	ConfigLoadFail, InitFail, AlreadyRunning, Started *klog.Message
 	Reconfig, ReconfigFail, ReconfigOK                *klog.Message
 	ShutdownRequest, Shutdown                         *klog.Message
@@ -65,17 +66,22 @@ func Run[C any](spec Spec[C], args cli.DaemonArgs, stderr io.Writer) int {
 		return 1
 	}
 
+	if m.Starting != nil {
+		log.Info(m.Starting, version.Version, "nestor")
+	}
+	// A configuration that cannot be loaded or applied is logged as Kea's
+	// ControlledDhcpv4Srv::init and main do: DHCP4_CONFIG_LOAD_FAIL with
+	// the file and the reason, then DHCP4_INIT_FAIL (an error, not fatal)
+	// with "configuration error using file 'FILE': reason", and nothing on
+	// standard error.
+	initFail := func(err error) int {
+		log.Error(m.ConfigLoadFail, args.ConfigFile, err)
+		log.Error(m.InitFail, fmt.Sprintf("configuration error using file '%s': %v", args.ConfigFile, err))
+		return 1
+	}
 	cfg, err := spec.Load(args.ConfigFile)
 	if err != nil {
-		reason := err.Error()
-		var ce *config.Error
-		if !errors.As(err, &ce) || ce.Kind == config.SyntaxError {
-			reason = "Configuration parsing failed: " + reason
-		}
-		log.Error(m.ConfigLoadFail, args.ConfigFile, err)
-		fatal("%s", reason)
-		log.Fatal(m.InitFail, reason)
-		return 1
+		return initFail(err)
 	}
 	pidPath := PIDFilePath(args.ConfigFile, spec.Program)
 	if err := WritePIDFile(pidPath); err != nil {
@@ -96,8 +102,7 @@ func Run[C any](spec Spec[C], args cli.DaemonArgs, stderr io.Writer) int {
 	defer signal.Stop(sigs)
 	s, err := spec.Start(cfg, log)
 	if err != nil {
-		log.Fatal(m.InitFail, err)
-		return fatal("%v", err)
+		return initFail(err)
 	}
 	if ms, err := s.Stats().ListenMetricsFromEnv(spec.MetricsNamespace, nil); err != nil {
 		s.Close()
