@@ -20,38 +20,75 @@ func (w *worker) extendedInfo(sn *subnet4) func([]byte) []byte {
 	return w.extInfo
 }
 
-// mergeExtendedInfo is Kea 2.2's updateLease4ExtendedInfo: the query's
-// relay agent information option, as a hexadecimal string, becomes the
-// "ISC" entry of the lease's user context; other keys are kept. The text
-// is Kea's (Element::str(), keys sorted as in its std::map):
+// mergeExtendedInfo is Kea 2.6's updateLease4ExtendedInfo, in the form
+// the ARM (dhcp4-srv.rst, "Storing Extended Lease Information") gives: the
+// query's relay agent information option becomes the "relay-agent-info"
+// map of the "ISC" entry of the lease's user context, with the whole
+// option as a hexadecimal string in "sub-options" and, when present and
+// not empty, the remote-id (sub-option 2) and relay-id (sub-option 12)
+// data in hexadecimal without the 0x prefix. Other keys are kept. The
+// text is Kea's (Element::str(), keys sorted as in its std::map):
 //
-//	{ "ISC": { "relay-agent-info": "0x0103702D31" } }
+//	{ "ISC": { "relay-agent-info": { "remote-id": "03010203", "sub-options": "0x0203010203" } } }
+//
+// Kea 2.2 wrote "relay-agent-info" as the bare hexadecimal string; that
+// form is still read (storedAgentOption, lease.RelayIDs4) and upgraded
+// when the lease file is loaded (lease.UpgradeExtendedInfo4).
 func (w *worker) mergeExtendedInfo(old []byte) []byte {
 	rai, ok := w.q.Get(dhcp4.OptionRelayAgentInformation)
 	if !ok {
 		return nil
 	}
 	const upper = "0123456789ABCDEF"
-	hex := make([]byte, 0, 2+2*len(rai))
-	hex = append(hex, "0x"...)
-	for _, c := range rai {
-		hex = append(hex, upper[c>>4], upper[c&15])
+	hex := func(prefix string, b []byte) string {
+		out := make([]byte, 0, len(prefix)+2*len(b))
+		out = append(out, prefix...)
+		for _, c := range b {
+			out = append(out, upper[c>>4], upper[c&15])
+		}
+		return string(out)
 	}
-	b := make([]byte, 0, 40+len(hex))
-	b = append(b, `{ "ISC": { "relay-agent-info": "`...)
-	b = append(b, hex...)
-	b = append(b, `" } }`...)
-	if len(bytes.TrimSpace(old)) > 0 && !bytes.Equal(old, b) {
-		root, _, err := kjson.ParseBytes("user-context", old, kjson.Options{DisableIncludes: true})
-		if err == nil && root.Kind() == kjson.Map {
-			isc := kjson.NewMap()
-			isc.Set("relay-agent-info", kjson.NewString(string(hex)))
-			root.Set("ISC", isc)
-			root.SortKeys()
-			return []byte(root.String())
+	info := kjson.NewMap()
+	info.Set("sub-options", kjson.NewString(hex("0x", rai)))
+	if v := subOption(rai, 2); len(v) > 0 {
+		info.Set("remote-id", kjson.NewString(hex("", v)))
+	}
+	if v := subOption(rai, 12); len(v) > 0 {
+		info.Set("relay-id", kjson.NewString(hex("", v)))
+	}
+	info.SortKeys()
+	root := kjson.NewMap()
+	if len(bytes.TrimSpace(old)) > 0 {
+		r, _, err := kjson.ParseBytes("user-context", old, kjson.Options{DisableIncludes: true})
+		if err == nil && r.Kind() == kjson.Map {
+			root = r
 		}
 	}
+	isc := root.Get("ISC")
+	if isc == nil || isc.Kind() != kjson.Map {
+		isc = kjson.NewMap()
+	}
+	isc.Set("relay-agent-info", info)
+	isc.SortKeys()
+	root.Set("ISC", isc)
+	root.SortKeys()
+	b := []byte(root.String())
+	if bytes.Equal(b, old) {
+		return old
+	}
 	return b
+}
+
+// subOption returns the data of the first sub-option code of an option 82
+// payload, nil when absent.
+func subOption(rai []byte, code byte) []byte {
+	for len(rai) >= 2 && len(rai) >= 2+int(rai[1]) {
+		if rai[0] == code {
+			return rai[2 : 2+int(rai[1])]
+		}
+		rai = rai[2+int(rai[1]):]
+	}
+	return nil
 }
 
 // recoverStashedAgentOption is Kea 2.6's stash-agent-options recovery:

@@ -169,18 +169,22 @@ func TestStoreExtendedInfo(t *testing.T) {
 		return string(l.UserContext)
 	}
 	req([]byte{1, 3, 'p', '-', '1', 2, 2, 0xab, 0xcd})
-	if got, want := ctx(), `{ "ISC": { "relay-agent-info": "0x0103702D310202ABCD" } }`; got != want {
+	if got, want := ctx(), `{ "ISC": { "relay-agent-info": { "remote-id": "ABCD", "sub-options": "0x0103702D310202ABCD" } } }`; got != want {
 		t.Errorf("user context = %s, want %s", got, want)
 	}
+	req([]byte{12, 3, 0xaa, 0xbb, 0xcc, 2, 0, 1, 1, 'z'})
+	if got, want := ctx(), `{ "ISC": { "relay-agent-info": { "relay-id": "AABBCC", "sub-options": "0x0C03AABBCC020001017A" } } }`; got != want {
+		t.Errorf("with a relay-id and an empty remote-id: %s, want %s", got, want)
+	}
 	req([]byte{1, 1, 'x'})
-	if got, want := ctx(), `{ "ISC": { "relay-agent-info": "0x010178" } }`; got != want {
+	if got, want := ctx(), `{ "ISC": { "relay-agent-info": { "sub-options": "0x010178" } } }`; got != want {
 		t.Errorf("after a second relay: %s, want %s", got, want)
 	}
 	req(nil)
-	if got, want := ctx(), `{ "ISC": { "relay-agent-info": "0x010178" } }`; got != want {
+	if got, want := ctx(), `{ "ISC": { "relay-agent-info": { "sub-options": "0x010178" } } }`; got != want {
 		t.Errorf("after a request without option 82: %s, want %s", got, want)
 	}
-	// Other keys of the user context are kept; the ISC entry is replaced.
+	// Other keys of the user context, and of its ISC entry, are kept.
 	l, _ := ts.LeaseStore().Lease4(netip.MustParseAddr(addr))
 	l = l.Clone()
 	l.UserContext = []byte(`{"zone": [1, "a"], "ISC": {"other": 1}, "comment": "keep me"}`)
@@ -188,7 +192,7 @@ func TestStoreExtendedInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	req([]byte{1, 1, 'y'})
-	if got, want := ctx(), `{ "ISC": { "relay-agent-info": "0x010179" }, "comment": "keep me", "zone": [ 1, "a" ] }`; got != want {
+	if got, want := ctx(), `{ "ISC": { "other": 1, "relay-agent-info": { "sub-options": "0x010179" } }, "comment": "keep me", "zone": [ 1, "a" ] }`; got != want {
 		t.Errorf("merged user context = %s, want %s", got, want)
 	}
 

@@ -209,11 +209,15 @@ func (s *Server) openStore(cfg *config.Dhcp6) error {
 	if mc.Persist && mc.Name == "" {
 		mc.Name = memfile.DefaultName(6)
 	}
-	key := fmt.Sprintf("%v|%s|%v|%d", mc.Persist, mc.Name, mc.LFCInterval, mc.MaxRowErrors)
+	if v := cfg.SanityChecks.ExtendedInfoChecks; v.Set {
+		mc.ExtendedInfoChecks = v.V
+	}
+	key := fmt.Sprintf("%v|%s|%v|%d|%s", mc.Persist, mc.Name, mc.LFCInterval, mc.MaxRowErrors, mc.ExtendedInfoChecks)
 	if s.mstore != nil && key == s.storeKey {
 		return nil
 	}
 	mc.Logf = func(format string, args ...any) { dhcpsrvLog.LogLine(klog.None, fmt.Sprintf(format, args...)) }
+	mc.Debugf = func(format string, args ...any) { dhcpsrvLog.LogLine(klog.Debug, fmt.Sprintf(format, args...)) }
 	st, err := memfile.Open6(mc)
 	if err != nil {
 		return err

@@ -23,6 +23,15 @@ type Config struct {
 	// MaxRowErrors is "max-row-errors": loading fails when more rows than
 	// this are bad; 0 means no limit.
 	MaxRowErrors int
+	// ExtendedInfoChecks is sanity-checks.extended-info-checks (none,
+	// fix, strict, pedantic; "" is fix): the DHCPv4 leases read from the
+	// files have their extended info checked and Kea 2.2's form upgraded
+	// in memory (the files are left as they are), see
+	// lease.UpgradeExtendedInfo4.
+	ExtendedInfoChecks string
+	// Debugf receives Kea's debug messages (DHCPSRV_*_UPGRADED); may be
+	// nil.
+	Debugf func(format string, args ...any)
 	// Logf receives Kea-style log messages (DHCPSRV_MEMFILE_*); may be nil.
 	Logf func(format string, args ...any)
 }
@@ -43,5 +52,11 @@ func DefaultName(family int) string {
 func (c *Config) logf(format string, args ...any) {
 	if c.Logf != nil {
 		c.Logf(format, args...)
+	}
+}
+
+func (c *Config) logDebugf(format string, args ...any) {
+	if c.Debugf != nil {
+		c.Debugf(format, args...)
 	}
 }

@@ -29,6 +29,9 @@ type core[L any] struct {
 	tombstone func(*L) *L                      // the row Kea writes for a deletion
 	valid     func(*L) uint32
 	loadFile  func(path string, maxErr int, apply func(*L), onErr func(*csv.RowError)) (csv.LoadResult, error)
+	// fixup, when set, is applied to each lease read from the files
+	// (the extended info sanity checks).
+	fixup func(*L)
 
 	bufs    sync.Pool
 	lfcBusy atomic.Bool
@@ -127,6 +130,8 @@ func (c *core[L]) apply(l *L) {
 	a := keyOf(c.t.ops.addr(l))
 	if c.valid(l) == 0 {
 		l = nil
+	} else if c.fixup != nil {
+		c.fixup(l)
 	}
 	c.t.loadSet(a, l)
 }

@@ -63,6 +63,23 @@ func Open4(cfg Config) (*Store4, error) {
 		valid:    func(l *lease.Lease4) uint32 { return l.ValidLifetime },
 		loadFile: csv.Load4,
 	}
+	if cfg.ExtendedInfoChecks != lease.ExtendedInfoNone {
+		s.c.fixup = func(l *lease.Lease4) {
+			if len(l.UserContext) == 0 {
+				return
+			}
+			r := lease.UpgradeExtendedInfo4(l.UserContext, cfg.ExtendedInfoChecks)
+			if !r.Changed {
+				return
+			}
+			l.UserContext = r.Context
+			if r.Problem != "" {
+				cfg.logf("DHCPSRV_LEASE4_EXTENDED_INFO_SANITY_FAIL extended info for lease %s failed checks (%s)", l.Addr, r.Problem)
+			} else if r.Upgraded {
+				cfg.logDebugf("DHCPSRV_LEASE4_EXTENDED_INFO_UPGRADED extended info for lease %s was upgraded", l.Addr)
+			}
+		}
+	}
 	if err := s.c.open(); err != nil {
 		s.c.close()
 		return nil, err

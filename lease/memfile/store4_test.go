@@ -392,3 +392,65 @@ func TestWriteFileLive(t *testing.T) {
 		t.Errorf("live file has %d lines, want header + 3 + 1:\n%s", n, b)
 	}
 }
+
+// TestExtendedInfoChecksOnLoad: sanity-checks.extended-info-checks applies
+// to the leases read from the file, in memory only (ARM "Storing Extended
+// Lease Information"): Kea 2.2's string form is upgraded with the default
+// level (fix), a broken ISC entry is removed with a
+// DHCPSRV_LEASE4_EXTENDED_INFO_SANITY_FAIL message, and the file is left
+// as it was; "none" leaves everything.
+func TestExtendedInfoChecksOnLoad(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "kea-leases4.csv")
+	s := open4(t, Config{Persist: true, Name: name, ExtendedInfoChecks: "none"})
+	ctx := map[int]string{
+		1: `{ "ISC": { "relay-agent-info": "0x02030102030C03AABBCC" } }`,
+		2: `{ "ISC": 5, "comment": "kept" }`,
+		3: `{ "ISC": { "relay-agent-info": { "sub-options": "0x0101AA" } } }`,
+	}
+	for i := 1; i <= 3; i++ {
+		l := lease4(i)
+		l.UserContext = []byte(ctx[i])
+		if err := s.AddLease4(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	before, _ := os.ReadFile(name)
+	get := func(s *Store4, i int) string {
+		l, err := s.Lease4(lease4(i).Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(l.UserContext)
+	}
+
+	var logs []string
+	cfg := Config{Persist: true, Name: name, Logf: func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }}
+	re := open4(t, cfg)
+	want := map[int]string{
+		1: `{ "ISC": { "relay-agent-info": { "relay-id": "AABBCC", "remote-id": "010203", "sub-options": "0x02030102030C03AABBCC" } } }`,
+		2: `{ "comment": "kept" }`,
+		3: `{"ISC":{"relay-agent-info":{"sub-options":"0x0101AA"}}}`, // as read
+	}
+	for i := 1; i <= 3; i++ {
+		if got := get(re, i); got != want[i] {
+			t.Errorf("lease %d: %s, want %s", i, got, want[i])
+		}
+	}
+	wantLog := "DHCPSRV_LEASE4_EXTENDED_INFO_SANITY_FAIL extended info for lease 198.51.100.2 failed checks (in isc a problem was found: ISC entry is not a map)"
+	found := false
+	for _, l := range logs {
+		found = found || l == wantLog
+	}
+	if !found {
+		t.Errorf("no %q in %q", wantLog, logs)
+	}
+	re.Close()
+	if after, _ := os.ReadFile(name); string(after) != string(before) {
+		t.Errorf("the lease file changed:\n%s\nwas\n%s", after, before)
+	}
+	none := open4(t, Config{Persist: true, Name: name, ExtendedInfoChecks: "none"})
+	if got, want := get(none, 1), `{"ISC":{"relay-agent-info":"0x02030102030C03AABBCC"}}`; got != want {
+		t.Errorf("none: lease 1 %s, want %s", got, want)
+	}
+}

@@ -1,0 +1,52 @@
+package lease
+
+import "testing"
+
+// TestUpgradeExtendedInfo4 follows the cases of Kea 2.6's
+// ExtendedInfoChecksTest (lease_mgr_unittest.cc) for DHCPv4.
+func TestUpgradeExtendedInfo4(t *testing.T) {
+	for _, c := range []struct {
+		name, in, check, out, problem string
+		upgraded                      bool
+	}{
+		{"not a map, none", `1`, "none", `1`, "", false},
+		{"not a map, fix", `1`, "fix", ``, "in user context a problem was found: user context is not a map", false},
+		{"empty, none", `{ }`, "none", `{ }`, "", false},
+		{"empty, fix", `{ }`, "fix", ``, "", false},
+		{"no ISC, pedantic", `{ "foo": 1 }`, "pedantic", `{ "foo": 1 }`, "", false},
+		{"ISC not a map", `{ "ISC": 1 }`, "fix", ``, "in isc a problem was found: ISC entry is not a map", false},
+		{"ISC not a map, others", `{ "ISC": 1, "foo": 2 }`, "fix", `{ "foo": 2 }`, "in isc a problem was found: ISC entry is not a map", false},
+		{"empty ISC", `{ "ISC": { } }`, "", ``, "", false},
+		{"no RAI", `{ "ISC": { "foo": 1 } }`, "pedantic", `{ "ISC": { "foo": 1 } }`, "", false},
+		{"RAI bad type", `{ "ISC": { "relay-agent-info": true } }`, "fix", ``, "in relay-agent-info a problem was found: relay-agent-info is not a map or a string", false},
+		{"RAI bad type, others", `{ "ISC": { "relay-agent-info": true, "foo": 1 } }`, "fix", `{ "ISC": { "foo": 1 } }`, "in relay-agent-info a problem was found: relay-agent-info is not a map or a string", false},
+		{"RAI junk string", `{ "ISC": { "relay-agent-info": "foo" } }`, "fix", ``, "in rai a problem was found: 'foo' is not a valid string of hexadecimal digits", false},
+		{"RAI empty string", `{ "ISC": { "relay-agent-info": "0x" } }`, "fix", ``, "in rai a problem was found: '0x' is not a valid string of hexadecimal digits", false},
+		{"RAI junk string, none", `{ "ISC": { "relay-agent-info": "foo" } }`, "none", `{ "ISC": { "relay-agent-info": "foo" } }`, "", false},
+		{"upgrade", `{ "ISC": { "relay-agent-info": "0x0104AABBCCDD" } }`, "fix", `{ "ISC": { "relay-agent-info": { "sub-options": "0x0104AABBCCDD" } } }`, "", true},
+		{"upgrade, default level", `{ "ISC": { "relay-agent-info": "0x0104AABBCCDD" } }`, "", `{ "ISC": { "relay-agent-info": { "sub-options": "0x0104AABBCCDD" } } }`, "", true},
+		{"upgrade with ids", `{ "ISC": { "relay-agent-info": "0x02030102030C03AABBCC" }, "comment": "c" }`, "pedantic",
+			`{ "ISC": { "relay-agent-info": { "relay-id": "AABBCC", "remote-id": "010203", "sub-options": "0x02030102030C03AABBCC" } }, "comment": "c" }`, "", true},
+		{"sub-options bad type, fix", `{ "ISC": { "relay-agent-info": { "sub-options": 1 } } }`, "fix", `{ "ISC": { "relay-agent-info": { "sub-options": 1 } } }`, "", false},
+		{"sub-options bad type, strict", `{ "ISC": { "relay-agent-info": { "sub-options": 1 } } }`, "strict", ``, "in sub-options a problem was found: sub-options is not a string", false},
+		{"sub-options junk, strict", `{ "ISC": { "relay-agent-info": { "sub-options": "foo" } } }`, "strict", ``, "in sub-options a problem was found: 'foo' is not a valid string of hexadecimal digits", false},
+		{"remote-id bad type, strict", `{ "ISC": { "relay-agent-info": { "remote-id": 1 } } }`, "strict", ``, "in remote-id a problem was found: remote-id is not a string", false},
+		{"remote-id junk, fix", `{ "ISC": { "relay-agent-info": { "remote-id": "foo" } } }`, "fix", `{ "ISC": { "relay-agent-info": { "remote-id": "foo" } } }`, "", false},
+		{"remote-id junk, strict", `{ "ISC": { "relay-agent-info": { "remote-id": "fooo" } } }`, "strict", ``, "in remote-id a problem was found: attempt to decode a value not in base16 char set", false},
+		{"remote-id empty, strict", `{ "ISC": { "relay-agent-info": { "remote-id": "" } } }`, "strict", ``, "in remote-id a problem was found: remote-id is empty", false},
+		{"remote-id valid, strict", `{ "ISC": { "relay-agent-info": { "remote-id": "AABB" } } }`, "strict", `{ "ISC": { "relay-agent-info": { "remote-id": "AABB" } } }`, "", false},
+		{"relay-id empty, strict", `{ "ISC": { "relay-agent-info": { "relay-id": "" }, "foo": 1 } }`, "strict", `{ "ISC": { "foo": 1 } }`, "in relay-id a problem was found: relay-id is empty", false},
+		{"spurious, strict", `{ "ISC": { "relay-agent-info": { "foo": 1 } } }`, "strict", `{ "ISC": { "relay-agent-info": { "foo": 1 } } }`, "", false},
+		{"spurious, pedantic", `{ "ISC": { "relay-agent-info": { "foo": 1 } } }`, "pedantic", ``, "in relay-agent-info a problem was found: spurious 'foo' entry in relay-agent-info", false},
+		{"comment, pedantic", `{ "ISC": { "relay-agent-info": { "comment": "x", "sub-options": "0x0101AA" } } }`, "pedantic", `{ "ISC": { "relay-agent-info": { "comment": "x", "sub-options": "0x0101AA" } } }`, "", false},
+	} {
+		r := UpgradeExtendedInfo4([]byte(c.in), c.check)
+		got := c.in
+		if r.Changed {
+			got = string(r.Context)
+		}
+		if got != c.out || r.Problem != c.problem || r.Upgraded != c.upgraded {
+			t.Errorf("%s: got %q (problem %q, upgraded %v), want %q (problem %q, upgraded %v)", c.name, got, r.Problem, r.Upgraded, c.out, c.problem, c.upgraded)
+		}
+	}
+}
