@@ -292,3 +292,51 @@ func leasesNotOf(t *testing.T, path, prefix string) int {
 	}
 	return n
 }
+
+// TestExtendedInfoReadByKea22: Kea 2.2 reads a lease file in which Nestor
+// wrote the extended info in the ARM's (Kea 2.6) map form, and keeps it as
+// it is (it stores the user context without looking into it):
+// lease4-get answers it unchanged, and nothing is logged as an error.
+func TestExtendedInfoReadByKea22(t *testing.T) {
+	testnet.Require(t, "kea-dhcp4")
+	if _, err := os.Stat("/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so"); err != nil {
+		t.Skip("Kea's libdhcp_lease_cmds.so is not installed")
+	}
+	bin := nestorBinary(t)
+	p := testnet.NewPair(t, "s4xi")
+	p.AddClientAddrs()
+	cfg := filepath.Join(p.Dir, "kea-dhcp4.json")
+	text := strings.Replace(interchangeConfig, `"store-extended-info": true,`, `"store-extended-info": true,
+  "control-socket": {"socket-type": "unix", "socket-name": "DIR/ctl.sock"},
+  "hooks-libraries": [{"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so"}],`, 1)
+	if err := os.WriteFile(cfg, []byte(strings.ReplaceAll(text, "DIR", p.Dir)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := &diffServer{name: "relay", p: p, conn: relayConn(t, p)}
+	rai := opt(82, 1, 3, 'p', '-', '9', 2, 3, 1, 2, 3, 12, 2, 0xaa, 0xbb)
+	nes := startIn(t, p, "nestor", cfg, bin, "dhcp4")
+	off := d.ask(t, relayed(dhcp4.DHCPDISCOVER, 0x41, 0x7001, prl, rai))
+	if off == nil || off.MessageType() != dhcp4.DHCPOFFER {
+		t.Fatalf("no offer: %s", describe(off))
+	}
+	ack := d.ask(t, relayed(dhcp4.DHCPREQUEST, 0x41, 0x7002, prl, opt(50, off.YIAddr[:]...), opt(54, 198, 51, 100, 1), rai))
+	if ack == nil || ack.MessageType() != dhcp4.DHCPACK {
+		t.Fatalf("no ack: %s", describe(ack))
+	}
+	nes.Stop()
+	want := `"user-context": { "ISC": { "relay-agent-info": { "relay-id": "AABB", "remote-id": "010203", "sub-options": "0x0103702D390203010203` + `0C02AABB" } } }`
+	b, _ := os.ReadFile(filepath.Join(p.Dir, "leases4.csv"))
+	if !strings.Contains(string(b), `"relay-id": "AABB"`) {
+		t.Fatalf("nestor's lease file has no extended info in the map form:\n%s", b)
+	}
+
+	kea := startIn(t, p, "kea", cfg, "kea-dhcp4")
+	defer kea.Stop()
+	ans := d.command(t, fmt.Sprintf(`{"command": "lease4-get", "arguments": {"ip-address": "%s"}}`, ack.YIAddr.Addr()))
+	if !strings.Contains(ans, want) {
+		t.Errorf("kea-dhcp4 2.2 lease4-get:\n%s\nwant it to contain\n%s", ans, want)
+	}
+	if strings.Contains(kea.Output(), "ERROR") {
+		t.Errorf("Kea 2.2 logged an error reading nestor's lease file:\n%s", kea.Output())
+	}
+}

@@ -23,7 +23,8 @@ func (w *worker) extendedInfo(sn *subnet4) func([]byte) []byte {
 // mergeExtendedInfo is Kea 2.6's updateLease4ExtendedInfo, in the form
 // the ARM (dhcp4-srv.rst, "Storing Extended Lease Information") gives: the
 // query's relay agent information option becomes the "relay-agent-info"
-// map of the "ISC" entry of the lease's user context, with the whole
+// map of the "ISC" entry of the lease's user context (the entry is
+// replaced), with the whole
 // option as a hexadecimal string in "sub-options" and, when present and
 // not empty, the remote-id (sub-option 2) and relay-id (sub-option 12)
 // data in hexadecimal without the 0x prefix. Other keys are kept. The
@@ -64,12 +65,10 @@ func (w *worker) mergeExtendedInfo(old []byte) []byte {
 			root = r
 		}
 	}
-	isc := root.Get("ISC")
-	if isc == nil || isc.Kind() != kjson.Map {
-		isc = kjson.NewMap()
-	}
+	// The ISC entry is Kea's: it is replaced, as Kea 2.2 does (checked
+	// by TestDifferentialKea22Features after a lease4-update).
+	isc := kjson.NewMap()
 	isc.Set("relay-agent-info", info)
-	isc.SortKeys()
 	root.Set("ISC", isc)
 	root.SortKeys()
 	b := []byte(root.String())
