@@ -196,6 +196,13 @@ var diffScript = []step{
 	{"discover fqdn", func(map[string]*dhcp4.Packet) *dhcp4.Packet {
 		return relayed(dhcp4.DHCPDISCOVER, 5, 0x50, prl, opt(81, 0, 0, 0, 'h', 'o', 's', 't', '.', 'e', 'x', '.', 'o', 'r', 'g', '.'))
 	}},
+	// S and N both set: Kea's Option4ClientFqdn refuses the flags.
+	{"discover fqdn S and N", func(map[string]*dhcp4.Packet) *dhcp4.Packet {
+		return relayed(dhcp4.DHCPDISCOVER, 21, 0x170, prl, opt(81, 9, 0, 0, 'h', '2', '1', '.', 'e', 'x', '.', 'o', 'r', 'g', '.'))
+	}},
+	{"discover fqdn truncated", func(map[string]*dhcp4.Packet) *dhcp4.Packet {
+		return relayed(dhcp4.DHCPDISCOVER, 22, 0x180, prl, opt(81, 1, 0))
+	}},
 	{"discover reserved", func(map[string]*dhcp4.Packet) *dhcp4.Packet { return relayed(dhcp4.DHCPDISCOVER, 0x99, 0x60, prl) }},
 	{"discover pxe class", func(map[string]*dhcp4.Packet) *dhcp4.Packet {
 		return relayed(dhcp4.DHCPDISCOVER, 7, 0x70, prl, optS(60, "PXEClient"))

@@ -1,7 +1,9 @@
 package server4
 
 import (
+	"errors"
 	"fmt"
+
 	"github.com/nestordhcp/nestor/dhcp4"
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/klog/keamsg"
@@ -60,7 +62,13 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 		skipUnpack = status == hooks.Skip
 	}
 	if !skipUnpack {
-		if err := w.q.Decode(w.q.Raw); err != nil && dhcp4.KindOf(err) != dhcp4.ErrTruncatedOption {
+		err := w.q.Decode(w.q.Raw)
+		if err == nil || dhcp4.KindOf(err) == dhcp4.ErrTruncatedOption {
+			if ferr := checkFQDNOption(&w.q); ferr != nil {
+				err = ferr
+			}
+		}
+		if err != nil && (dhcp4.KindOf(err) != dhcp4.ErrTruncatedOption || errors.Is(err, errFQDN)) {
 			if s.log.DebugEnabled(dbgDetail) {
 				s.log.Debug(dbgDetail, keamsg.DHCP4_PACKET_DROP_0001, w.q.Src.Addr(), w.q.Dst.Addr(), w.q.IfName, err)
 			}
@@ -241,4 +249,32 @@ func (w *worker) offerAddressInUse(h *hooks.CalloutHandle) bool {
 		s.hooks.Call(hooks.Lease4ServerDecline, h)
 	}
 	return true
+}
+
+// errFQDN marks the errors of checkFQDNOption.
+var errFQDN = errors.New("DHCPv4 Client FQDN Option")
+
+// fqdnError is an option 81 Kea's Option4ClientFqdn refuses to unpack.
+type fqdnError string
+
+func (e fqdnError) Error() string        { return string(e) }
+func (e fqdnError) Is(target error) bool { return target == errFQDN }
+
+// checkFQDNOption refuses, as Kea's Option4ClientFqdn does when the
+// packet is unpacked, a Client FQDN option shorter than its three fixed
+// fields or with both the S and N flags set (RFC 4702 section 2.1): the
+// query is dropped as one that failed to parse (DHCP4_PACKET_DROP_0001,
+// pkt4-parse-failed), whatever the DDNS configuration.
+func checkFQDNOption(q *pkt.Pkt4) error {
+	fq, ok := q.Get(dhcp4.OptionFQDN)
+	if !ok {
+		return nil
+	}
+	if len(fq) < 3 {
+		return fqdnError("DHCPv4 Client FQDN Option (81) is truncated")
+	}
+	if fq[0]&(fqdnS|fqdnN) == fqdnS|fqdnN {
+		return fqdnError("both N and S flag of the DHCPv4 Client FQDN Option are set. According to RFC 4702, if the N bit is 1 the S bit MUST be 0")
+	}
+	return nil
 }

@@ -209,6 +209,10 @@ func TestRequestNAKAndDrops(t *testing.T) {
 		{"foreign server id", query(dhcp4.DHCPREQUEST, 5, dhcp4.Option{Code: 54, Data: ip("203.0.113.9")}, dhcp4.Option{Code: 50, Data: ip("198.51.100.105")}), 0, "pkt4-receive-drop", 1},
 		{"offer from a client", query(dhcp4.DHCPOFFER, 6), 0, "pkt4-receive-drop", 1},
 		{"decline without address", query(dhcp4.DHCPDECLINE, 7), 0, "pkt4-receive-drop", 1},
+		// Kea's Option4ClientFqdn refuses these when the packet is parsed.
+		{"fqdn with S and N", query(dhcp4.DHCPDISCOVER, 8, dhcp4.Option{Code: 81, Data: []byte{9, 0, 0, 'h', '8'}}), 0, "pkt4-parse-failed", 1},
+		{"fqdn truncated", query(dhcp4.DHCPDISCOVER, 9, dhcp4.Option{Code: 81, Data: []byte{1, 0}}), 0, "pkt4-parse-failed", 1},
+		{"fqdn with N only", query(dhcp4.DHCPDISCOVER, 10, dhcp4.Option{Code: 81, Data: []byte{8, 0, 0, 'h', '9'}}), dhcp4.DHCPOFFER, "pkt4-parse-failed", 0},
 	}
 	for _, tt := range tests {
 		before := ts.stats.Counter(tt.stat).Value()
