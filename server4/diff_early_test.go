@@ -11,7 +11,10 @@ import (
 
 // earlyConfig has a global reservation giving a client the class "gold",
 // which only one subnet of the shared network admits: with
-// early-global-reservations-lookup the class is known at subnet selection.
+// early-global-reservations-lookup the class is known at subnet selection,
+// and "not-gold", true at the first classification pass, is evaluated
+// again once the reserved class is added (Kea's
+// removeDependentEvaluatedClasses) and no longer holds.
 const earlyConfig = `{"Dhcp4": {
   "interfaces-config": {"interfaces": ["veth-srv"]},
   "lease-database": {"type": "memfile", "name": "DIR/leases4.csv", "lfc-interval": 0},
@@ -20,7 +23,9 @@ const earlyConfig = `{"Dhcp4": {
   "reservations-global": true, "reservations-in-subnet": true,
   "client-classes": [{"name": "gold"},
       {"name": "gold-member", "test": "member('gold')",
-       "option-data": [{"name": "log-servers", "data": "198.51.100.7", "always-send": true}]}],
+       "option-data": [{"name": "log-servers", "data": "198.51.100.7", "always-send": true}]},
+      {"name": "not-gold", "test": "not member('gold')",
+       "option-data": [{"name": "impress-servers", "data": "198.51.100.8", "always-send": true}]}],
   "reservations": [{"hw-address": "02:00:00:00:cc:70", "client-classes": ["gold"], "hostname": "golden"}],
   "shared-networks": [{"name": "net", "relay": {"ip-addresses": ["198.51.100.2"]},
       "subnet4": [

@@ -35,11 +35,15 @@ func (w *worker) initExchange(sn *subnet4, respType dhcp4.MessageType) bool {
 	}
 	w.host = a.CurrentHost()
 	if w.host != nil && len(w.host.ClientClasses) > 0 {
+		// The classes evaluated so far may conflict with the reserved
+		// ones (a test "not member('reserved')" held before): they are
+		// removed, the reserved classes added and the first-pass classes
+		// evaluated again (Kea's removeDependentEvaluatedClasses,
+		// setReservedClientClasses, evaluateClasses).
+		w.removeEvaluatedClasses()
 		for _, c := range w.host.ClientClasses {
 			w.q.Classes.Add(c)
 		}
-		// The first-pass classes are evaluated again with the reserved
-		// ones (Kea's setReservedClientClasses then evaluateClasses).
 		w.evaluate(w.snap.phase1)
 	}
 	w.classify2(len(a.Hosts) > 0)

@@ -56,8 +56,11 @@ func (w *worker) insertIdentifier(ids []host.Identifier, id host.Identifier) []h
 
 // earlyGlobalLookup is Kea's earlyGHRLookup (early-global-reservations-
 // lookup): before subnet selection, the client's global reservation is
-// looked up with its host identifiers; the classes it reserves are added
-// and the first-pass classes evaluated again, then KNOWN and the classes
+// looked up with its host identifiers; when it reserves classes, the
+// classes evaluated so far are removed (Kea's
+// removeDependentEvaluatedClasses), the reserved ones added and the
+// first-pass classes evaluated again (so a test using member() of a
+// reserved class now sees it, and one that no longer holds is gone), then KNOWN and the classes
 // depending on it, so that subnet selection and pool guards see them. A
 // query in DROP by then is dropped (false). The reservation is kept for
 // the rest of the processing.
@@ -71,6 +74,7 @@ func (w *worker) earlyGlobalLookup() bool {
 		return true
 	}
 	if len(g.ClientClasses) > 0 {
+		w.removeEvaluatedClasses()
 		for _, c := range g.ClientClasses {
 			w.q.Classes.Add(c)
 		}
@@ -85,4 +89,19 @@ func (w *worker) earlyGlobalLookup() bool {
 	}
 	w.hosts[0] = g
 	return true
+}
+
+// removeEvaluatedClasses is Kea's removeDependentEvaluatedClasses: the
+// query leaves every class of the configuration that has a test
+// expression. Classes without one (set by hooks, VENDOR_CLASS_, spawned
+// template classes, ALL) stay, as there is no way to add them back.
+func (w *worker) removeEvaluatedClasses() {
+	kept := w.q.Classes[:0]
+	for _, n := range w.q.Classes {
+		if c := w.snap.byName[n]; c != nil && c.expr != nil {
+			continue
+		}
+		kept = append(kept, n)
+	}
+	w.q.Classes = kept
 }
