@@ -94,6 +94,15 @@ func vivsoOpt(enterprise uint32, sub ...byte) dhcp4.Option {
 	return dhcp4.Option{Code: dhcp4.OptionVIVSO, Data: append(b, sub...)}
 }
 
+// multiVendor is one option 125 carrying the enterprise blocks of opts.
+func multiVendor(opts ...dhcp4.Option) dhcp4.Option {
+	var b []byte
+	for _, o := range opts {
+		b = append(b, o.Data...)
+	}
+	return dhcp4.Option{Code: dhcp4.OptionVIVSO, Data: b}
+}
+
 // TestVendorOptions checks option 125 assembly: the client's enterprise
 // number selects the vendor space, the DOCSIS ORO (vendor 4491 only) and
 // always-send choose the sub-options, the most specific scope wins, and
@@ -120,6 +129,12 @@ func TestVendorOptions(t *testing.T) {
 		{"always-send, subnet value first", vivsoOpt(2021), []byte{0, 0, 0x07, 0xe5, 3, 2, 1, 9}},
 		{"oro of another vendor ignored", vivsoOpt(2021, 1, 1, 1), []byte{0, 0, 0x07, 0xe5, 3, 2, 1, 9}},
 		{"unknown vendor", vivsoOpt(9999, 1, 1, 2), nil},
+		// Several enterprise numbers in one query (Kea 2.6): one block
+		// per configured vendor, in ascending enterprise order.
+		{"two vendors", multiVendor(vivsoOpt(4491, 1, 1, 2), vivsoOpt(2021)),
+			[]byte{0, 0, 0x07, 0xe5, 3, 2, 1, 9, 0, 0, 0x11, 0x8b, 6, 2, 4, 198, 51, 100, 69}},
+		{"unknown vendor first", multiVendor(vivsoOpt(9999, 1, 1, 2), vivsoOpt(2021)), []byte{0, 0, 0x07, 0xe5, 3, 2, 1, 9}},
+		{"two unknown vendors", multiVendor(vivsoOpt(9999), vivsoOpt(4491)), nil},
 	} {
 		off, _ := ts.exchange(t, query(dhcp4.DHCPDISCOVER, 3, tc.opt), relay)
 		if off == nil {

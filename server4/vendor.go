@@ -3,6 +3,7 @@ package server4
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -75,57 +76,153 @@ func newVendorSets(list []*config.OptionData) map[uint32]*optSet {
 	return m
 }
 
-// appendRequestedVendorOptions is Kea 2.2's appendRequestedVendorOptions:
-// when the query carries option 125, the reply gets an option 125 for the
-// same enterprise number with the sub-options the client asked for (the
-// DOCSIS ORO, sub-option 1, of vendor 4491 only) and those marked
-// always-send at any level, each from the first level that configures it
-// in the "vendor-<number>" space, in ascending code order. Nothing is added
-// when none of them is configured.
+// appendRequestedVendorOptions is Kea 2.6's appendRequestedVendorOptions,
+// for every enterprise number of the query's option 125 (RFC 3925 lets
+// one option, or its RFC 3396 instances, carry several vendors) and of an
+// option 125 already in the reply: per enterprise number, in ascending
+// order, the sub-options the client asked for (the DOCSIS ORO,
+// sub-option 1, of vendor 4491 only) and those marked always-send at any
+// level, each from the first level that configures it in the
+// "vendor-<number>" space, in ascending code order. A vendor block already
+// in the reply gets the sub-options it lacks; a new block is added when at
+// least one of them is configured. Vendors the configuration does not
+// know get nothing back.
 func (w *worker) appendRequestedVendorOptions() {
-	if w.subnet == nil || len(w.levels) == 0 || w.r.Has(dhcp4.OptionVIVSO) {
+	if w.subnet == nil || len(w.levels) == 0 {
 		return
 	}
-	req, ok := w.q.Get(dhcp4.OptionVIVSO)
-	if !ok || len(req) < 4 {
+	req, _ := w.q.Get(dhcp4.OptionVIVSO)
+	reqBlocks := vendorBlocks(req)
+	resp, _ := w.r.Get(dhcp4.OptionVIVSO)
+	respBlocks := vendorBlocks(resp)
+	if len(reqBlocks) == 0 && len(respBlocks) == 0 {
 		return
 	}
-	id := binary.BigEndian.Uint32(req)
-	var want codeSet
-	if id == vendorCableLabs {
-		want.addAll(vendorSubOption(req, docsisORO))
-	}
-	for _, o := range w.levels {
-		if v := o.vendors[id]; v != nil {
-			want.or(&v.always)
+	ids := make([]uint32, 0, len(reqBlocks)+len(respBlocks))
+	for _, b := range append(append([]vendorBlock(nil), respBlocks...), reqBlocks...) {
+		if !slices.Contains(ids, b.id) {
+			ids = append(ids, b.id)
 		}
 	}
-	if want.empty() {
-		return
-	}
-	var sub []byte
-	for i := 0; i < 4; i++ {
-		word := want[i]
-		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			word &^= 1 << b
-			code := uint8(i*64 + b)
-			for _, o := range w.levels {
-				v := o.vendors[id]
-				if v == nil || !v.present.has(code) {
-					continue
+	slices.Sort(ids)
+	changed := false
+	var added []vendorBlock
+	for _, id := range ids {
+		var want codeSet
+		if id == vendorCableLabs {
+			for _, b := range reqBlocks {
+				if b.id == id {
+					want.addAll(subOptionData(b.data, docsisORO))
+					break
 				}
-				sub = appendSub(sub, code, v.payload[code])
+			}
+		}
+		for _, o := range w.levels {
+			if v := o.vendors[id]; v != nil {
+				want.or(&v.always)
+			}
+		}
+		if want.empty() {
+			continue
+		}
+		existing := -1
+		for i, b := range respBlocks {
+			if b.id == id {
+				existing = i
 				break
 			}
 		}
+		var have []byte
+		if existing >= 0 {
+			have = respBlocks[existing].data
+		}
+		sub := append([]byte(nil), have...)
+		grew := false
+		for i := 0; i < 4; i++ {
+			word := want[i]
+			for word != 0 {
+				b := bits.TrailingZeros64(word)
+				word &^= 1 << b
+				code := uint8(i*64 + b)
+				if hasSubOption(have, code) {
+					continue
+				}
+				for _, o := range w.levels {
+					v := o.vendors[id]
+					if v == nil || !v.present.has(code) {
+						continue
+					}
+					sub = appendSub(sub, code, v.payload[code])
+					grew = true
+					break
+				}
+			}
+		}
+		if !grew || len(sub) > 255 {
+			continue
+		}
+		if existing >= 0 {
+			respBlocks[existing].data = sub
+		} else {
+			added = append(added, vendorBlock{id: id, data: sub})
+		}
+		changed = true
 	}
-	if sub == nil || len(sub) > 255 {
+	if !changed {
 		return
 	}
-	data := binary.BigEndian.AppendUint32(make([]byte, 0, 5+len(sub)), id)
-	data = append(data, byte(len(sub)))
-	w.r.Set(dhcp4.OptionVIVSO, append(data, sub...))
+	var data []byte
+	for _, b := range append(respBlocks, added...) {
+		data = binary.BigEndian.AppendUint32(data, b.id)
+		data = append(data, byte(len(b.data)))
+		data = append(data, b.data...)
+	}
+	w.r.Set(dhcp4.OptionVIVSO, data)
+}
+
+// vendorBlock is one enterprise number's part of an option 125 payload.
+type vendorBlock struct {
+	id   uint32
+	data []byte
+}
+
+// vendorBlocks splits an option 125 payload into its enterprise blocks
+// (enterprise number, length, sub-options); a truncated block ends it.
+func vendorBlocks(p []byte) []vendorBlock {
+	var out []vendorBlock
+	for len(p) >= 5 {
+		n := int(p[4])
+		if 5+n > len(p) {
+			break
+		}
+		out = append(out, vendorBlock{id: binary.BigEndian.Uint32(p), data: p[5 : 5+n]})
+		p = p[5+n:]
+	}
+	return out
+}
+
+// hasSubOption reports whether a sub-option list holds code (with any
+// length, empty included).
+func hasSubOption(data []byte, code uint8) bool {
+	for len(data) >= 2 && 2+int(data[1]) <= len(data) {
+		if data[0] == code {
+			return true
+		}
+		data = data[2+int(data[1]):]
+	}
+	return false
+}
+
+// subOptionData returns the data of sub-option code in a sub-option list
+// (nil when absent).
+func subOptionData(data []byte, code uint8) []byte {
+	for len(data) >= 2 && 2+int(data[1]) <= len(data) {
+		if data[0] == code {
+			return data[2 : 2+int(data[1])]
+		}
+		data = data[2+int(data[1]):]
+	}
+	return nil
 }
 
 // appendSub appends one sub-option (code, length, data); longer data is
@@ -136,28 +233,4 @@ func appendSub(p []byte, code uint8, data []byte) []byte {
 	}
 	p = append(p, code, byte(len(data)))
 	return append(p, data...)
-}
-
-// vendorSubOption returns the data of sub-option code in the first
-// enterprise block of an option 125 payload.
-func vendorSubOption(vivso []byte, code uint8) []byte {
-	if len(vivso) < 5 {
-		return nil
-	}
-	n := int(vivso[4])
-	data := vivso[5:]
-	if n < len(data) {
-		data = data[:n]
-	}
-	for len(data) >= 2 {
-		c, l := data[0], int(data[1])
-		if 2+l > len(data) {
-			return nil
-		}
-		if c == code {
-			return data[2 : 2+l]
-		}
-		data = data[2+l:]
-	}
-	return nil
 }
