@@ -209,9 +209,9 @@ func rawMessage(id string) *Message {
 
 // LogLine logs a line already formatted as "MSG_ID text" (the form the
 // lease back ends' Logf callbacks produce) at severity s, or at the
-// severity Kea gives the ID when s is None: WARN for the IDs that
-// contain _WARN, ROW_ERROR or NEEDS_CONVERSION, ERROR for the ones that
-// end in _FAIL or _ERROR, else INFO.
+// severity Kea gives the ID when s is None (lineSeverities, else WARN for
+// the IDs that contain _WARN, ERROR for the ones that end in _FAIL or
+// _ERROR, else INFO).
 func (l *Logger) LogLine(s Severity, line string) {
 	id, text, _ := strings.Cut(line, " ")
 	if s == None {
@@ -220,11 +220,26 @@ func (l *Logger) LogLine(s Severity, line string) {
 	l.Log(s, DbgTrace, rawMessage(id), text)
 }
 
+// lineSeverities are the severities Kea logs these IDs with.
+var lineSeverities = map[string]Severity{
+	"DHCPSRV_LEASE_SANITY_FAIL":                Warn,
+	"DHCPSRV_LEASE_SANITY_FAIL_DISCARD":        Info,
+	"DHCPSRV_LEASE_SANITY_FIXED":               Info,
+	"DHCPSRV_LEASE4_EXTENDED_INFO_SANITY_FAIL": Error,
+	"DHCPSRV_LEASE6_EXTENDED_INFO_SANITY_FAIL": Error,
+	"DHCPSRV_MEMFILE_LEASE_LOAD_ROW_ERROR":     Warn,
+	"DHCPSRV_MEMFILE_NEEDS_CONVERSION":         Warn,
+	"DHCPSRV_MEMFILE_LFC_START_FAIL":           Error,
+}
+
 func lineSeverity(id string) Severity {
+	if s, ok := lineSeverities[id]; ok {
+		return s
+	}
 	switch {
-	case strings.Contains(id, "_WARN") || strings.Contains(id, "ROW_ERROR") || strings.Contains(id, "NEEDS_CONVERSION"):
+	case strings.Contains(id, "_WARN"):
 		return Warn
-	case strings.HasSuffix(id, "_FAIL") || strings.HasSuffix(id, "_ERROR") || strings.Contains(id, "_FAIL_"):
+	case strings.HasSuffix(id, "_FAIL") || strings.HasSuffix(id, "_ERROR"):
 		return Error
 	}
 	return Info

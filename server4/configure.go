@@ -3,6 +3,7 @@ package server4
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/nestordhcp/nestor/alloc"
@@ -141,7 +142,20 @@ func (s *Server) openStore(cfg *config.Dhcp4) error {
 	if v := cfg.SanityChecks.ExtendedInfoChecks; v.Set {
 		mc.ExtendedInfoChecks = v.V
 	}
-	key := fmt.Sprintf("%v|%s|%v|%d|%s", mc.Persist, mc.Name, mc.LFCInterval, mc.MaxRowErrors, mc.ExtendedInfoChecks)
+	mc.LeaseChecks = cfg.SanityChecks.LeaseChecks
+	mc.SubnetCheck = func(addr netip.Addr, id uint32) (bool, uint32) {
+		var best uint32
+		for _, sn := range cfg.AllSubnets {
+			if sn.ID == id && sn.Prefix.Contains(addr) {
+				return true, id
+			}
+			if best == 0 && sn.Prefix.Contains(addr) {
+				best = sn.ID
+			}
+		}
+		return false, best
+	}
+	key := fmt.Sprintf("%v|%s|%v|%d|%s|%s", mc.Persist, mc.Name, mc.LFCInterval, mc.MaxRowErrors, mc.ExtendedInfoChecks, mc.LeaseChecks)
 	if s.mstore != nil && key == s.storeKey {
 		return nil
 	}

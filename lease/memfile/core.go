@@ -30,8 +30,8 @@ type core[L any] struct {
 	valid     func(*L) uint32
 	loadFile  func(path string, maxErr int, apply func(*L), onErr func(*csv.RowError)) (csv.LoadResult, error)
 	// fixup, when set, is applied to each lease read from the files
-	// (the extended info sanity checks).
-	fixup func(*L)
+	// (the sanity checks); false drops the row.
+	fixup func(*L) bool
 
 	bufs    sync.Pool
 	lfcBusy atomic.Bool
@@ -130,8 +130,8 @@ func (c *core[L]) apply(l *L) {
 	a := keyOf(c.t.ops.addr(l))
 	if c.valid(l) == 0 {
 		l = nil
-	} else if c.fixup != nil {
-		c.fixup(l)
+	} else if c.fixup != nil && !c.fixup(l) {
+		return
 	}
 	c.t.loadSet(a, l)
 }

@@ -63,22 +63,26 @@ func Open4(cfg Config) (*Store4, error) {
 		valid:    func(l *lease.Lease4) uint32 { return l.ValidLifetime },
 		loadFile: csv.Load4,
 	}
-	if cfg.ExtendedInfoChecks != lease.ExtendedInfoNone {
-		s.c.fixup = func(l *lease.Lease4) {
-			if len(l.UserContext) == 0 {
-				return
-			}
-			r := lease.UpgradeExtendedInfo4(l.UserContext, cfg.ExtendedInfoChecks)
-			if !r.Changed {
-				return
-			}
-			l.UserContext = r.Context
-			if r.Problem != "" {
-				cfg.logf("DHCPSRV_LEASE4_EXTENDED_INFO_SANITY_FAIL extended info for lease %s failed checks (%s)", l.Addr, r.Problem)
-			} else if r.Upgraded {
-				cfg.logDebugf("DHCPSRV_LEASE4_EXTENDED_INFO_UPGRADED extended info for lease %s was upgraded", l.Addr)
-			}
+	s.c.fixup = func(l *lease.Lease4) bool {
+		id, keep := cfg.checkLeaseSubnet(l.Addr, l.SubnetID)
+		if !keep {
+			return false
 		}
+		l.SubnetID = id
+		if len(l.UserContext) == 0 || cfg.ExtendedInfoChecks == lease.ExtendedInfoNone {
+			return true
+		}
+		r := lease.UpgradeExtendedInfo4(l.UserContext, cfg.ExtendedInfoChecks)
+		if !r.Changed {
+			return true
+		}
+		l.UserContext = r.Context
+		if r.Problem != "" {
+			cfg.logf("DHCPSRV_LEASE4_EXTENDED_INFO_SANITY_FAIL extended info for lease %s failed checks (%s)", l.Addr, r.Problem)
+		} else if r.Upgraded {
+			cfg.logDebugf("DHCPSRV_LEASE4_EXTENDED_INFO_UPGRADED extended info for lease %s was upgraded", l.Addr)
+		}
+		return true
 	}
 	if err := s.c.open(); err != nil {
 		s.c.close()

@@ -454,3 +454,85 @@ func TestExtendedInfoChecksOnLoad(t *testing.T) {
 		t.Errorf("none: lease 1 %s, want %s", got, want)
 	}
 }
+
+// TestLeaseChecksOnLoad is sanity-checks.lease-checks as Kea's
+// SanityChecker applies it to the leases read from the file: subnet 1 is
+// 198.51.100.0/25, subnet 7 198.51.100.128/25; lease 1 (.1) says subnet
+// 2 (should be 1), lease 3 (.3) subnet 2 too, lease 2 (.2) subnet 1
+// (right). With no subnet for an address the lease is kept (warn, fix)
+// or dropped (fix-del, del).
+func TestLeaseChecksOnLoad(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "kea-leases4.csv")
+	s := open4(t, Config{Persist: true, Name: name})
+	for i := 1; i <= 3; i++ {
+		if err := s.AddLease4(lease4(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	orphan := lease4(4)
+	orphan.Addr = netip.MustParseAddr("203.0.113.4")
+	orphan.SubnetID = 1
+	if err := s.AddLease4(orphan); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	subnets := map[uint32]netip.Prefix{1: netip.MustParsePrefix("198.51.100.0/25"), 7: netip.MustParsePrefix("198.51.100.128/25")}
+	check := func(addr netip.Addr, id uint32) (bool, uint32) {
+		if p, ok := subnets[id]; ok && p.Contains(addr) {
+			return true, id
+		}
+		for _, sid := range []uint32{1, 7} {
+			if subnets[sid].Contains(addr) {
+				return false, sid
+			}
+		}
+		return false, 0
+	}
+	for _, c := range []struct {
+		level string
+		want  map[string]uint32 // address → subnet id; absent: dropped
+		log   []string
+	}{
+		{"none", map[string]uint32{"198.51.100.1": 2, "198.51.100.2": 1, "198.51.100.3": 2, "203.0.113.4": 1}, nil},
+		{"warn", map[string]uint32{"198.51.100.1": 2, "198.51.100.2": 1, "198.51.100.3": 2, "203.0.113.4": 1}, []string{
+			"DHCPSRV_LEASE_SANITY_FAIL The lease 198.51.100.1 with subnet-id 2 failed subnet-id checks (the lease should have subnet-id 1).",
+			"DHCPSRV_LEASE_SANITY_FAIL The lease 198.51.100.3 with subnet-id 2 failed subnet-id checks (the lease should have subnet-id 1).",
+			"DHCPSRV_LEASE_SANITY_FAIL The lease 203.0.113.4 with subnet-id 1 failed subnet-id checks (the lease IP address did not belong to a configured subnet).",
+		}},
+		{"fix", map[string]uint32{"198.51.100.1": 1, "198.51.100.2": 1, "198.51.100.3": 1, "203.0.113.4": 1}, []string{
+			"DHCPSRV_LEASE_SANITY_FIXED The lease 198.51.100.1 with subnet-id 2 failed subnet-id checks, but was corrected to subnet-id 1.",
+			"DHCPSRV_LEASE_SANITY_FIXED The lease 198.51.100.3 with subnet-id 2 failed subnet-id checks, but was corrected to subnet-id 1.",
+			"DHCPSRV_LEASE_SANITY_FAIL The lease 203.0.113.4 with subnet-id 1 failed subnet-id checks (the lease IP address did not belong to a configured subnet).",
+		}},
+		{"fix-del", map[string]uint32{"198.51.100.1": 1, "198.51.100.2": 1, "198.51.100.3": 1}, []string{
+			"DHCPSRV_LEASE_SANITY_FIXED The lease 198.51.100.1 with subnet-id 2 failed subnet-id checks, but was corrected to subnet-id 1.",
+			"DHCPSRV_LEASE_SANITY_FIXED The lease 198.51.100.3 with subnet-id 2 failed subnet-id checks, but was corrected to subnet-id 1.",
+			"DHCPSRV_LEASE_SANITY_FAIL_DISCARD The lease 203.0.113.4 with subnet-id 1 failed subnet-id checks (the lease IP address did not belong to a configured subnet) and was dropped.",
+		}},
+		{"del", map[string]uint32{"198.51.100.2": 1}, []string{
+			"DHCPSRV_LEASE_SANITY_FAIL_DISCARD The lease 198.51.100.1 with subnet-id 2 failed subnet-id checks (the lease should have subnet-id 1) and was dropped.",
+			"DHCPSRV_LEASE_SANITY_FAIL_DISCARD The lease 198.51.100.3 with subnet-id 2 failed subnet-id checks (the lease should have subnet-id 1) and was dropped.",
+			"DHCPSRV_LEASE_SANITY_FAIL_DISCARD The lease 203.0.113.4 with subnet-id 1 failed subnet-id checks (the lease IP address did not belong to a configured subnet) and was dropped.",
+		}},
+	} {
+		var logs []string
+		st := open4(t, Config{Persist: true, Name: name, LeaseChecks: c.level, SubnetCheck: check,
+			Logf: func(f string, a ...any) {
+				if l := fmt.Sprintf(f, a...); strings.HasPrefix(l, "DHCPSRV_LEASE_SANITY") {
+					logs = append(logs, l)
+				}
+			}})
+		all, _ := st.AllLeases4()
+		got := map[string]uint32{}
+		for _, l := range all {
+			got[l.Addr.String()] = l.SubnetID
+		}
+		if d := cmp.Diff(c.want, got); d != "" {
+			t.Errorf("%s: leases (-want +got)\n%s", c.level, d)
+		}
+		if d := cmp.Diff(c.log, logs); d != "" {
+			t.Errorf("%s: log (-want +got)\n%s", c.level, d)
+		}
+		st.Close()
+	}
+}

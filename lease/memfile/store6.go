@@ -67,6 +67,14 @@ func Open6(cfg Config) (*Store6, error) {
 		valid:    func(l *lease.Lease6) uint32 { return l.ValidLifetime },
 		loadFile: csv.Load6,
 	}
+	s.c.fixup = func(l *lease.Lease6) bool {
+		if l.Type != lease.TypeNA {
+			return true // Kea checks IA_NA leases only
+		}
+		id, keep := cfg.checkLeaseSubnet(l.Addr, l.SubnetID)
+		l.SubnetID = id
+		return keep
+	}
 	if err := s.c.open(); err != nil {
 		s.c.close()
 		return nil, err
