@@ -214,3 +214,64 @@ func TestVendorOptions6(t *testing.T) {
 		}
 	}
 }
+
+// knownConfig has a class depending on KNOWN, one on a reserved class and
+// one that a reserved class turns false, and DROP for reserved clients
+// marked "bad".
+const knownConfig = `{"Dhcp6": {
+  "lease-database": {"type": "memfile", "persist": false},
+  "server-id": {"type": "LL", "identifier": "020000000001", "persist": false},
+  "client-classes": [
+    {"name": "gold"},
+    {"name": "bad"},
+    {"name": "is-known", "test": "member('KNOWN')",
+     "option-data": [{"name": "nis-servers", "data": "2001:db8:1::27"}]},
+    {"name": "not-gold", "test": "not member('gold')",
+     "option-data": [{"name": "nisp-servers", "data": "2001:db8:1::28"}]},
+    {"name": "gold-member", "test": "member('gold')",
+     "option-data": [{"name": "sntp-servers", "data": "2001:db8:1::31"}]},
+    {"name": "DROP", "test": "member('bad') and member('KNOWN')"}],
+  "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "lo",
+    "pools": [{"pool": "2001:db8:1::100-2001:db8:1::1ff"}],
+    "reservations": [{"duid": "00:03:00:01:00:00:00:00:00:0a", "client-classes": ["gold"]},
+                     {"duid": "00:03:00:01:00:00:00:00:00:0b", "client-classes": ["bad"]}]}]}}`
+
+// TestKnownClassesAfterHostLookup: classes depending on KNOWN/UNKNOWN are
+// evaluated after the host lookup, and reserved classes first remove the
+// classes evaluated so far, which are evaluated again (Kea's
+// removeDependentEvaluatedClasses): "not-gold" no longer holds for a gold
+// client; DROP after the lookup drops the query.
+func TestKnownClassesAfterHostLookup(t *testing.T) {
+	h := newHarnessWith(t, knownConfig)
+	oro := []dhcp6.OptionCode{dhcp6.OptNISServers, dhcp6.OptNISPServers, dhcp6.OptSNTPServers}
+	tests := []struct {
+		name   string
+		c      client
+		want   []dhcp6.OptionCode
+		absent []dhcp6.OptionCode
+	}{
+		{"reserved gold", client{duid: duid(10), oro: oro, na: []uint32{1}},
+			[]dhcp6.OptionCode{dhcp6.OptNISServers, dhcp6.OptSNTPServers}, []dhcp6.OptionCode{dhcp6.OptNISPServers}},
+		{"unknown", client{duid: duid(12), oro: oro, na: []uint32{1}},
+			[]dhcp6.OptionCode{dhcp6.OptNISPServers}, []dhcp6.OptionCode{dhcp6.OptNISServers, dhcp6.OptSNTPServers}},
+	}
+	for _, tt := range tests {
+		rep := h.query(dhcp6.MsgSolicit, tt.c)
+		if rep == nil {
+			t.Fatalf("%s: no reply", tt.name)
+		}
+		for _, c := range tt.want {
+			if !rep.Options.Has(c) {
+				t.Errorf("%s: option %d missing", tt.name, c)
+			}
+		}
+		for _, c := range tt.absent {
+			if rep.Options.Has(c) {
+				t.Errorf("%s: option %d sent", tt.name, c)
+			}
+		}
+	}
+	if rep := h.query(dhcp6.MsgSolicit, client{duid: duid(11), oro: oro, na: []uint32{1}}); rep != nil {
+		t.Errorf("reserved bad client: reply %v, want none (DROP after the host lookup)", rep.MsgType)
+	}
+}

@@ -176,8 +176,9 @@ func (s *Server) unparked(w *worker) {
 	s.putWorker(w)
 }
 
-// classify assigns ALL and the classes whose test matches (Kea's
-// classifyPacket); only-if-required classes are left out.
+// classify assigns ALL and the classes whose test matches and does not
+// depend on KNOWN/UNKNOWN (Kea's classifyPacket); only-if-required
+// classes are left out.
 func (w *worker) classify() {
 	w.q.Classes.Add("ALL")
 	w.classifyByVendor()
@@ -255,6 +256,20 @@ func (w *worker) evaluateClasses(dependsKnown bool) {
 			w.q.Classes.Add(c.name)
 		}
 	}
+}
+
+// removeEvaluatedClasses is Kea's removeDependentEvaluatedClasses: the
+// query leaves every configured class that has a test (classes set by
+// hooks stay).
+func (w *worker) removeEvaluatedClasses() {
+	kept := w.q.Classes[:0]
+	for _, n := range w.q.Classes {
+		if c := w.snap.byName[n]; c != nil && c.cfg.Expr != nil {
+			continue
+		}
+		kept = append(kept, n)
+	}
+	w.q.Classes = kept
 }
 
 // requiredClassify evaluates the classes named by require-client-classes
@@ -446,21 +461,31 @@ func (w *worker) initExchange() bool {
 		s.engine.FindReservations6(a)
 		w.host = a.CurrentHost()
 	}
-	if w.host != nil {
+	if w.host != nil && len(w.host.ClientClasses) > 0 {
+		// The classes evaluated so far may conflict with the reserved
+		// ones: they are removed and evaluated again with them (Kea's
+		// removeDependentEvaluatedClasses, setReservedClientClasses,
+		// evaluateClasses).
+		w.removeEvaluatedClasses()
 		for _, c := range w.host.ClientClasses {
 			w.q.Classes.Add(c)
 		}
+		w.evaluateClasses(false)
 	}
 	// KNOWN when the client has a reservation anywhere it may be served:
 	// globally, in the subnet or in another subnet of its shared network
-	// (Kea's initContext).
+	// (Kea's initContext), then the classes depending on it.
 	if len(a.Hosts) > 0 {
 		w.q.Classes.Add("KNOWN")
 	} else {
 		w.q.Classes.Add("UNKNOWN")
 	}
-	// The second classification pass (Kea's initContext).
 	w.evaluateClasses(true)
+	if w.has("DROP") {
+		s.log.Debug(dbgBasic, keamsg.DHCP6_PACKET_DROP_DROP_CLASS2, w.q.TransactionID)
+		s.pstats.receiveDrop.Inc()
+		return false
+	}
 	return true
 }
 

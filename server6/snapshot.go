@@ -61,7 +61,9 @@ type class6 struct {
 	cfg  *config.ClientClass6
 	name string
 	opts *optSet
-	// dependsKnown: the test is evaluated after KNOWN or UNKNOWN is set.
+	// dependsKnown: the test uses KNOWN or UNKNOWN, directly or through
+	// member() of another such class; it is evaluated after the host
+	// lookup.
 	dependsKnown bool
 }
 
