@@ -144,7 +144,7 @@ func (e *Engine4) ReclaimExpired(maxLeases int, timeout time.Duration, remove bo
 			if i+1 < len(ls) {
 				incomplete = true
 			}
-			e.log.Debug("lease reclamation timed out", "msgid", "ALLOC_ENGINE_V4_LEASES_RECLAMATION_TIMEOUT", "timeout", timeout)
+			e.log.Debug("lease reclamation timed out", "msgid", "ALLOC_ENGINE_V4_LEASES_RECLAMATION_TIMEOUT", "timeout", timeout.Milliseconds())
 			break
 		}
 	}
