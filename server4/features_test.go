@@ -135,6 +135,9 @@ func TestVendorOptions(t *testing.T) {
 			[]byte{0, 0, 0x07, 0xe5, 3, 2, 1, 9, 0, 0, 0x11, 0x8b, 6, 2, 4, 198, 51, 100, 69}},
 		{"unknown vendor first", multiVendor(vivsoOpt(9999, 1, 1, 2), vivsoOpt(2021)), []byte{0, 0, 0x07, 0xe5, 3, 2, 1, 9}},
 		{"two unknown vendors", multiVendor(vivsoOpt(9999), vivsoOpt(4491)), nil},
+		// A vendor named by option 124 only gets its always-send
+		// sub-options.
+		{"vendor class only", dhcp4.Option{Code: dhcp4.OptionVIVCO, Data: []byte{0, 0, 0x07, 0xe5, 4, 0, 2, 'a', 'b'}}, []byte{0, 0, 0x07, 0xe5, 3, 2, 1, 9}},
 	} {
 		off, _ := ts.exchange(t, query(dhcp4.DHCPDISCOVER, 3, tc.opt), relay)
 		if off == nil {

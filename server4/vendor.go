@@ -78,8 +78,8 @@ func newVendorSets(list []*config.OptionData) map[uint32]*optSet {
 
 // appendRequestedVendorOptions is Kea 2.6's appendRequestedVendorOptions,
 // for every enterprise number of the query's option 125 (RFC 3925 lets
-// one option, or its RFC 3396 instances, carry several vendors) and of an
-// option 125 already in the reply: per enterprise number, in ascending
+// one option, or its RFC 3396 instances, carry several vendors), of its
+// option 124 (vendor classes) and of an option 125 already in the reply: per enterprise number, in ascending
 // order, the sub-options the client asked for (the DOCSIS ORO,
 // sub-option 1, of vendor 4491 only) and those marked always-send at any
 // level, each from the first level that configures it in the
@@ -95,11 +95,15 @@ func (w *worker) appendRequestedVendorOptions() {
 	reqBlocks := vendorBlocks(req)
 	resp, _ := w.r.Get(dhcp4.OptionVIVSO)
 	respBlocks := vendorBlocks(resp)
-	if len(reqBlocks) == 0 && len(respBlocks) == 0 {
+	// The query's option 124 names vendors too (same enterprise, length,
+	// data layout).
+	vivco, _ := w.q.Get(dhcp4.OptionVIVCO)
+	classBlocks := vendorBlocks(vivco)
+	if len(reqBlocks) == 0 && len(respBlocks) == 0 && len(classBlocks) == 0 {
 		return
 	}
-	ids := make([]uint32, 0, len(reqBlocks)+len(respBlocks))
-	for _, b := range append(append([]vendorBlock(nil), respBlocks...), reqBlocks...) {
+	ids := make([]uint32, 0, len(reqBlocks)+len(respBlocks)+len(classBlocks))
+	for _, b := range append(append(append([]vendorBlock(nil), respBlocks...), reqBlocks...), classBlocks...) {
 		if !slices.Contains(ids, b.id) {
 			ids = append(ids, b.id)
 		}
