@@ -3,6 +3,7 @@ package lease
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/nestordhcp/nestor/config/kjson"
@@ -272,4 +273,256 @@ func subOptionData(b []byte, code byte) []byte {
 		b = b[2+int(b[1]):]
 	}
 	return nil
+}
+
+// UpgradeExtendedInfo6 is Kea 2.6's LeaseMgr::upgradeLease6ExtendedInfo
+// for a DHCPv6 lease's user context at the level check ("" is fix):
+//
+//   - fix: the user context, ISC entry and relay list must be well formed
+//     (as for DHCPv4); Kea before 2.3 named the list "relays": it is
+//     renamed "relay-info" (dropped when both exist) and the remote-id
+//     (option 37) and relay-id (option 53) found in each relay's
+//     "options" are added in hexadecimal (the upgrade); each relay's
+//     "options" must be a string of hexadecimal digits holding whole
+//     DHCPv6 options;
+//   - strict: also every relay has a "link" IPv6 address, and remote-id
+//     and relay-id (when not just upgraded) are non-empty hexadecimal;
+//   - pedantic: also a "peer" IPv6 address and an integer "hop", and no
+//     entry but hop, link, peer, options, remote-id, relay-id and comment.
+func UpgradeExtendedInfo6(userContext []byte, check string) ExtendedInfoResult {
+	var res ExtendedInfoResult
+	if check == ExtendedInfoNone || len(strings.TrimSpace(string(userContext))) == 0 {
+		return res
+	}
+	level := checkLevel(check)
+	root, _, err := kjson.ParseBytes("user-context", userContext, kjson.Options{DisableIncludes: true})
+	if err != nil || root.Kind() != kjson.Map {
+		return ExtendedInfoResult{Changed: true, Problem: "in user context a problem was found: user context is not a map"}
+	}
+	done := func() ExtendedInfoResult {
+		res.Changed = true
+		if root.Len() > 0 {
+			root.SortKeys()
+			res.Context = []byte(root.String())
+		}
+		return res
+	}
+	if root.Len() == 0 {
+		return done()
+	}
+	isc := root.Get("ISC")
+	if isc == nil {
+		return res
+	}
+	if isc.Kind() != kjson.Map {
+		root.Remove("ISC")
+		res.Problem = "in isc a problem was found: ISC entry is not a map"
+		return done()
+	}
+	if isc.Len() == 0 {
+		root.Remove("ISC")
+		return done()
+	}
+	verifying, relayNo := "", -1
+	fail := func(why string) ExtendedInfoResult {
+		isc.Remove("relay-info")
+		if isc.Len() == 0 {
+			root.Remove("ISC")
+		}
+		where := verifying
+		if relayNo >= 0 {
+			where += fmt.Sprintf(" [relay#%d]", relayNo)
+		}
+		res.Problem = "in " + where + " a problem was found: " + why
+		res.Upgraded = false
+		return done()
+	}
+	changed := false
+	upgraded := false
+	relays := isc.Get("relays")
+	if relays != nil && isc.Get("relay-info") != nil {
+		isc.Remove("relays")
+		relays, changed = nil, true
+	}
+	if relays != nil {
+		changed, upgraded = true, true
+		verifying = "relays"
+		isc.Remove("relays")
+		isc.Set("relay-info", relays)
+		isc.SortKeys()
+		if relays.Kind() != kjson.List {
+			return fail("relays is not a list")
+		}
+		if relays.Len() == 0 {
+			return fail("relays is empty")
+		}
+		verifying = "relay"
+		for i, r := range relays.Items() {
+			relayNo = i
+			if r == nil || r.Kind() != kjson.Map {
+				return fail(fmt.Sprintf("relay#%d is not a map", i))
+			}
+			o := r.Get("options")
+			if o == nil {
+				continue
+			}
+			verifying = "options"
+			s, ok := o.Str()
+			if !ok {
+				return fail("options is not a string")
+			}
+			data, err := decodeFormattedHex(s)
+			if err != nil {
+				return fail(err.Error())
+			}
+			opts, ok := options6(data)
+			if !ok {
+				return fail("options are truncated")
+			}
+			if v := opts[37]; len(v) > 0 {
+				r.Set("remote-id", kjson.NewString(upperHex(v)))
+			}
+			if v := opts[53]; len(v) > 0 {
+				r.Set("relay-id", kjson.NewString(upperHex(v)))
+			}
+			r.SortKeys()
+			verifying = "relay"
+		}
+		res.Upgraded = true
+	}
+	verifying, relayNo = "relay-info", -1
+	if upgraded {
+		verifying = "relays"
+	}
+	info := isc.Get("relay-info")
+	if info == nil {
+		if changed {
+			return done()
+		}
+		return res
+	}
+	if !upgraded && info.Kind() != kjson.List {
+		return fail("relay-info is not a list")
+	}
+	if !upgraded && info.Len() == 0 {
+		return fail("relay-info is empty")
+	}
+	verifying = "relay"
+	for i, r := range info.Items() {
+		relayNo = i
+		if !upgraded && (r == nil || r.Kind() != kjson.Map) {
+			return fail(fmt.Sprintf("relay#%d is not a map", i))
+		}
+		if o := r.Get("options"); !upgraded && o != nil {
+			verifying = "options"
+			s, ok := o.Str()
+			if !ok {
+				return fail("options is not a string")
+			}
+			data, err := decodeFormattedHex(s)
+			if err != nil {
+				return fail(err.Error())
+			}
+			if _, ok := options6(data); !ok {
+				return fail("options are truncated")
+			}
+		}
+		if level < 2 {
+			verifying = "relay"
+			continue
+		}
+		verifying = "link"
+		if err := checkAddr6(r, "link"); err != "" {
+			return fail(err)
+		}
+		for _, k := range []string{"remote-id", "relay-id"} {
+			v := r.Get(k)
+			if upgraded || v == nil {
+				continue
+			}
+			verifying = k
+			s, ok := v.Str()
+			if !ok {
+				return fail(k + " is not a string")
+			}
+			b, err := decodeHex(s)
+			if err != nil {
+				return fail(err.Error())
+			}
+			if len(b) == 0 {
+				return fail(k + " is empty")
+			}
+		}
+		if level < 3 {
+			verifying = "relay"
+			continue
+		}
+		verifying = "peer"
+		if err := checkAddr6(r, "peer"); err != "" {
+			return fail(err)
+		}
+		verifying = "hop"
+		if h := r.Get("hop"); h == nil {
+			return fail("no hop")
+		} else if h.Kind() != kjson.Int {
+			return fail("hop is not an integer")
+		}
+		verifying = "relay-info"
+		if upgraded {
+			verifying = "relays"
+		}
+		for _, k := range r.Keys() {
+			switch k {
+			case "hop", "link", "peer", "options", "remote-id", "relay-id", "comment":
+			default:
+				return fail("spurious '" + k + "' entry")
+			}
+		}
+		verifying = "relay"
+	}
+	if changed {
+		return done()
+	}
+	return res
+}
+
+// checkAddr6 checks that relay entry k is a string holding an IPv6
+// address; it returns Kea's reason when not.
+func checkAddr6(r *kjson.Element, k string) string {
+	v := r.Get(k)
+	if v == nil {
+		return "no " + k
+	}
+	s, ok := v.Str()
+	if !ok {
+		return k + " is not a string"
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return "Failed to convert string to address '" + s + "': Invalid argument"
+	}
+	if !a.Is6() || a.Is4In6() {
+		return k + " is not an IPv6 address"
+	}
+	return ""
+}
+
+// options6 splits DHCPv6 options (code, length, data) by code, the first
+// instance of each; false when the last one is truncated.
+func options6(b []byte) (map[uint16][]byte, bool) {
+	m := map[uint16][]byte{}
+	for len(b) > 0 {
+		if len(b) < 4 {
+			return nil, false
+		}
+		code, n := uint16(b[0])<<8|uint16(b[1]), int(b[2])<<8|int(b[3])
+		if len(b) < 4+n {
+			return nil, false
+		}
+		if _, ok := m[code]; !ok {
+			m[code] = b[4 : 4+n]
+		}
+		b = b[4+n:]
+	}
+	return m, true
 }

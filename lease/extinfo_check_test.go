@@ -50,3 +50,41 @@ func TestUpgradeExtendedInfo4(t *testing.T) {
 		}
 	}
 }
+
+// TestUpgradeExtendedInfo6 follows Kea 2.6's upgradeLease6ExtendedInfo.
+func TestUpgradeExtendedInfo6(t *testing.T) {
+	const armRelay = `{ "hop": 1, "link": "2001:db8::5", "options": "0x00250006010203040506003500086464646464646464", "peer": "2001:db8::6" }`
+	for _, c := range []struct {
+		name, in, check, out, problem string
+		upgraded                      bool
+	}{
+		{"none", `{ "ISC": { "relays": 1 } }`, "none", `{ "ISC": { "relays": 1 } }`, "", false},
+		{"no ISC", `{ "foo": 1 }`, "pedantic", `{ "foo": 1 }`, "", false},
+		{"ISC not a map", `{ "ISC": 1, "foo": 2 }`, "fix", `{ "foo": 2 }`, "in isc a problem was found: ISC entry is not a map", false},
+		{"upgrade (ARM example)", `{ "ISC": { "relays": [ ` + armRelay + ` ] } }`, "fix",
+			`{ "ISC": { "relay-info": [ { "hop": 1, "link": "2001:db8::5", "options": "0x00250006010203040506003500086464646464646464", "peer": "2001:db8::6", "relay-id": "6464646464646464", "remote-id": "010203040506" } ] } }`, "", true},
+		{"upgrade, pedantic", `{ "ISC": { "relays": [ { "hop": 3, "link": "2001:db8::1", "peer": "2001:db8::2" } ] } }`, "pedantic",
+			`{ "ISC": { "relay-info": [ { "hop": 3, "link": "2001:db8::1", "peer": "2001:db8::2" } ] } }`, "", true},
+		{"both forms", `{ "ISC": { "relay-info": [ { "link": "2001:db8::1" } ], "relays": [ ] } }`, "fix",
+			`{ "ISC": { "relay-info": [ { "link": "2001:db8::1" } ] } }`, "", false},
+		{"relays not a list", `{ "ISC": { "relays": 1, "foo": 1 } }`, "fix", `{ "ISC": { "foo": 1 } }`, "in relays a problem was found: relays is not a list", false},
+		{"relays empty", `{ "ISC": { "relays": [ ] } }`, "fix", ``, "in relays a problem was found: relays is empty", false},
+		{"relay-info not a list", `{ "ISC": { "relay-info": "x" } }`, "fix", ``, "in relay-info a problem was found: relay-info is not a list", false},
+		{"relay not a map", `{ "ISC": { "relay-info": [ 1 ] } }`, "fix", ``, "in relay [relay#0] a problem was found: relay#0 is not a map", false},
+		{"junk options", `{ "ISC": { "relay-info": [ { "options": "foo" } ] } }`, "fix", ``, "in options [relay#0] a problem was found: 'foo' is not a valid string of hexadecimal digits", false},
+		{"no link, fix", `{ "ISC": { "relay-info": [ { "hop": 1 } ] } }`, "fix", `{ "ISC": { "relay-info": [ { "hop": 1 } ] } }`, "", false},
+		{"no link, strict", `{ "ISC": { "relay-info": [ { "hop": 1 } ] } }`, "strict", ``, "in link [relay#0] a problem was found: no link", false},
+		{"empty remote-id, strict", `{ "ISC": { "relay-info": [ { "link": "2001:db8::1", "remote-id": "" } ] } }`, "strict", ``, "in remote-id [relay#0] a problem was found: remote-id is empty", false},
+		{"no peer, pedantic", `{ "ISC": { "relay-info": [ { "link": "2001:db8::1" } ] } }`, "pedantic", ``, "in peer [relay#0] a problem was found: no peer", false},
+		{"spurious, pedantic", `{ "ISC": { "relay-info": [ { "hop": 0, "link": "2001:db8::1", "peer": "2001:db8::2", "x": 1 } ] } }`, "pedantic", ``, "in relay-info [relay#0] a problem was found: spurious 'x' entry", false},
+	} {
+		r := UpgradeExtendedInfo6([]byte(c.in), c.check)
+		got := c.in
+		if r.Changed {
+			got = string(r.Context)
+		}
+		if got != c.out || r.Problem != c.problem || r.Upgraded != c.upgraded {
+			t.Errorf("%s:\n got %q (problem %q, upgraded %v)\nwant %q (problem %q, upgraded %v)", c.name, got, r.Problem, r.Upgraded, c.out, c.problem, c.upgraded)
+		}
+	}
+}

@@ -26,10 +26,10 @@ type Config struct {
 	// this are bad; 0 means no limit.
 	MaxRowErrors int
 	// ExtendedInfoChecks is sanity-checks.extended-info-checks (none,
-	// fix, strict, pedantic; "" is fix): the DHCPv4 leases read from the
-	// files have their extended info checked and Kea 2.2's form upgraded
-	// in memory (the files are left as they are), see
-	// lease.UpgradeExtendedInfo4.
+	// fix, strict, pedantic; "" is fix): the leases read from the files
+	// have their extended info checked and Kea 2.2's form upgraded in
+	// memory (the files are left as they are), see
+	// lease.UpgradeExtendedInfo4 and UpgradeExtendedInfo6.
 	ExtendedInfoChecks string
 	// LeaseChecks is sanity-checks.lease-checks (none, warn, fix,
 	// fix-del, del; "" is none here, the servers pass Kea's default

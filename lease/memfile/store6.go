@@ -68,12 +68,27 @@ func Open6(cfg Config) (*Store6, error) {
 		loadFile: csv.Load6,
 	}
 	s.c.fixup = func(l *lease.Lease6) bool {
-		if l.Type != lease.TypeNA {
-			return true // Kea checks IA_NA leases only
+		if l.Type == lease.TypeNA { // Kea checks the subnet of IA_NA leases only
+			id, keep := cfg.checkLeaseSubnet(l.Addr, l.SubnetID)
+			if !keep {
+				return false
+			}
+			l.SubnetID = id
 		}
-		id, keep := cfg.checkLeaseSubnet(l.Addr, l.SubnetID)
-		l.SubnetID = id
-		return keep
+		if len(l.UserContext) == 0 || cfg.ExtendedInfoChecks == lease.ExtendedInfoNone {
+			return true
+		}
+		r := lease.UpgradeExtendedInfo6(l.UserContext, cfg.ExtendedInfoChecks)
+		if !r.Changed {
+			return true
+		}
+		l.UserContext = r.Context
+		if r.Problem != "" {
+			cfg.logf("DHCPSRV_LEASE6_EXTENDED_INFO_SANITY_FAIL extended info for lease %s failed checks (%s)", l.Addr, r.Problem)
+		} else if r.Upgraded {
+			cfg.logDebugf("DHCPSRV_LEASE6_EXTENDED_INFO_UPGRADED extended info for lease %s was upgraded", l.Addr)
+		}
+		return true
 	}
 	if err := s.c.open(); err != nil {
 		s.c.close()
