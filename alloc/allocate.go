@@ -77,7 +77,7 @@ func (e *Engine4) Allocate4(ctx *Context4) (*lease.Lease4, *lease.Lease4, error)
 		l, err = a.request()
 	}
 	if err != nil {
-		e.log.Error("error during allocation", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "error", err)
+		e.log.Error("error during allocation", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "query", ctx.label(), "error", err)
 		return nil, ctx.OldLease, err
 	}
 	return l, ctx.OldLease, nil
@@ -106,7 +106,7 @@ func (a *run) discover() (*lease.Lease4, error) {
 			}
 			if nl == nil && ctx.ConflictingLease != nil {
 				a.e.log.Warn("reserved address is in use by another client", "msgid", "ALLOC_ENGINE_V4_DISCOVER_ADDRESS_CONFLICT",
-					"address", resv.String(), "lease", ctx.ConflictingLease.Addr.String())
+					"query", ctx.label(), "address", resv.String(), "lease", ctx.ConflictingLease.Addr.String())
 				a.e.stat(subnetStat(ctx.ConflictingLease.SubnetID, "v4-reservation-conflicts"), 1)
 				a.e.stat("v4-reservation-conflicts", 1)
 			}
@@ -152,7 +152,7 @@ func (a *run) request() (*lease.Lease4, error) {
 	if a.requested() {
 		if a.addressReserved(ctx.RequestedAddr) {
 			a.e.log.Debug("requested address is reserved for another client", "msgid", "ALLOC_ENGINE_V4_REQUEST_ADDRESS_RESERVED",
-				"address", ctx.RequestedAddr.String())
+				"query", ctx.label(), "address", ctx.RequestedAddr.String())
 			return nil, nil
 		}
 	} else if a.hasAddressReservation() {
@@ -165,7 +165,7 @@ func (a *run) request() (*lease.Lease4, error) {
 			return nil, err
 		}
 		if existing != nil && !expired(existing, a.now) && !existing.BelongsTo(ctx.HWAddr.Bytes, a.clientID(ctx.Subnet)) {
-			a.e.log.Debug("requested address is in use", "msgid", "ALLOC_ENGINE_V4_REQUEST_IN_USE", "address", req.String())
+			a.e.log.Debug("requested address is in use", "msgid", "ALLOC_ENGINE_V4_REQUEST_IN_USE", "query", ctx.label(), "address", req.String())
 			return nil, nil
 		}
 		hasResv := a.hasAddressReservation()
@@ -176,12 +176,12 @@ func (a *run) request() (*lease.Lease4, error) {
 			}
 			if resv == nil || expired(resv, a.now) {
 				a.e.log.Debug("client requests another address than its free reserved one", "msgid", "ALLOC_ENGINE_V4_REQUEST_INVALID",
-					"reserved", a.reservedAddr().String(), "requested", req.String())
+					"query", ctx.label(), "reserved", a.reservedAddr().String(), "requested", req.String())
 				return nil, nil
 			}
 		}
 		if (!hasResv || a.reservedAddr() != req) && !a.inAllowedPool(req) {
-			a.e.log.Debug("requested address is out of the pools", "msgid", "ALLOC_ENGINE_V4_REQUEST_OUT_OF_POOL", "address", req.String())
+			a.e.log.Debug("requested address is out of the pools", "msgid", "ALLOC_ENGINE_V4_REQUEST_OUT_OF_POOL", "query", ctx.label(), "address", req.String())
 			ctx.UnknownRequestedAddr = true
 			return nil, nil
 		}
@@ -428,7 +428,7 @@ func (a *run) renew(client *lease.Lease4) (*lease.Lease4, error) {
 			if a.e.shared != nil && errors.Is(err, lease.ErrNotFound) {
 				// Another server changed or removed the lease since it
 				// was read: as Kea, no lease (NAK).
-				a.e.log.Error("error during allocation", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "error", changedErr(l.Addr))
+				a.e.log.Error("error during allocation", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "query", a.ctx.label(), "error", changedErr(l.Addr))
 				return nil, nil
 			}
 			return nil, err
@@ -459,7 +459,7 @@ func (a *run) reuseExpired(expired *lease.Lease4) (*lease.Lease4, error) {
 			if a.e.shared != nil && errors.Is(err, lease.ErrNotFound) {
 				// Another server reused or reclaimed it meanwhile: the
 				// caller tries the next candidate.
-				a.e.log.Debug("expired lease changed by another server", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "error", changedErr(expired.Addr))
+				a.e.log.Debug("expired lease changed by another server", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "query", a.ctx.label(), "error", changedErr(expired.Addr))
 				return nil, nil
 			}
 			return nil, err

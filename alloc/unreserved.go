@@ -3,6 +3,7 @@ package alloc
 import (
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 
 	"github.com/nestordhcp/nestor/hooks"
 	"github.com/nestordhcp/nestor/lease"
@@ -126,27 +127,27 @@ func (a *run) countFailure(network *networkInfo, total uint64, withPools, withou
 	id := ctx.Subnet.ID
 	if network != nil {
 		a.e.log.Warn("failed to allocate an IPv4 address in the shared network", "msgid", "ALLOC_ENGINE_V4_ALLOC_FAIL_SHARED_NETWORK",
-			"network", network.n.Name, "subnets_with_unavail_leases", withPools, "subnets_with_unavail_pools", withoutPools)
+			"query", ctx.label(), "network", network.n.Name, "subnets_with_unavail_leases", withPools, "subnets_with_unavail_pools", withoutPools)
 		a.e.stat("v4-allocation-fail-shared-network", 1)
 		a.e.stat(subnetStat(id, "v4-allocation-fail-shared-network"), 1)
 	} else {
 		a.e.log.Warn("failed to allocate an IPv4 address in the subnet", "msgid", "ALLOC_ENGINE_V4_ALLOC_FAIL_SUBNET",
-			"subnet", ctx.Subnet.Text, "id", id)
+			"query", ctx.label(), "subnet", ctx.Subnet.Text, "id", id, "network", "(none)")
 		a.e.stat("v4-allocation-fail-subnet", 1)
 		a.e.stat(subnetStat(id, "v4-allocation-fail-subnet"), 1)
 	}
 	if total == 0 {
-		a.e.log.Warn("no pools were available for the client", "msgid", "ALLOC_ENGINE_V4_ALLOC_FAIL_NO_POOLS")
+		a.e.log.Warn("no pools were available for the client", "msgid", "ALLOC_ENGINE_V4_ALLOC_FAIL_NO_POOLS", "query", ctx.label())
 		a.e.stat("v4-allocation-fail-no-pools", 1)
 		a.e.stat(subnetStat(id, "v4-allocation-fail-no-pools"), 1)
 	} else {
-		a.e.log.Warn("failed to allocate an IPv4 address", "msgid", "ALLOC_ENGINE_V4_ALLOC_FAIL", "attempts", total)
+		a.e.log.Warn("failed to allocate an IPv4 address", "msgid", "ALLOC_ENGINE_V4_ALLOC_FAIL", "query", ctx.label(), "attempts", total)
 		a.e.stat("v4-allocation-fail", 1)
 		a.e.stat(subnetStat(id, "v4-allocation-fail"), 1)
 	}
 	if len(a.classes) > 0 {
 		a.e.log.Warn("failed to allocate an IPv4 address for the client's classes", "msgid", "ALLOC_ENGINE_V4_ALLOC_FAIL_CLASSES",
-			"classes", a.classes)
+			"query", ctx.label(), "classes", strings.Join(a.classes, ", "))
 		a.e.stat("v4-allocation-fail-classes", 1)
 		a.e.stat(subnetStat(id, "v4-allocation-fail-classes"), 1)
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/nestordhcp/nestor/netio"
 )
 
-// TestEngineMessagesInKeaLayout: the DHCPRELEASE and DHCPDECLINE
-// messages the allocation engine logs (through log/slog) come out as Kea
+// TestEngineMessagesInKeaLayout: the DHCPRELEASE and DHCPDECLINE (and
+// some allocation) messages the allocation engine logs (through log/slog) come out as Kea
 // writes them: its layout, logger, severity, message ID and text with the
 // arguments of dhcp4_srv.cc's processRelease/processDecline.
 func TestEngineMessagesInKeaLayout(t *testing.T) {
@@ -60,6 +60,7 @@ func TestEngineMessagesInKeaLayout(t *testing.T) {
 	rel.CIAddr = dhcp4.IPv4{198, 51, 100, 108}
 	ts.exchange(t, rel, relay)
 	ts.exchange(t, query(dhcp4.DHCPDECLINE, 10, dhcp4.Option{Code: 50, Data: yi.AsSlice()}), relay)
+	ts.exchange(t, query(dhcp4.DHCPREQUEST, 13, dhcp4.Option{Code: 50, Data: ip("198.51.100.250")}, dhcp4.Option{Code: 54, Data: ip("198.51.100.1")}), relay)
 	m.Flush()
 	if b, _ := os.ReadFile(logFile); os.Getenv("SHOWLOG") != "" {
 		t.Log(string(b))
@@ -74,6 +75,8 @@ func TestEngineMessagesInKeaLayout(t *testing.T) {
 			", but the data doesn't match: received hwaddr: 02:00:00:00:00:0b, lease hwaddr: 02:00:00:00:00:0a, received client-id: 01:02:00:00:00:00:0b, lease client-id: (none)",
 		"DHCP4_RELEASE_FAIL_NO_LEASE": "DEBUG [kea-dhcp4.leases/PID.TID] DHCP4_RELEASE_FAIL_NO_LEASE " + label(12, nil) +
 			": client is trying to release non-existing lease 198.51.100.108",
+		"ALLOC_ENGINE_V4_REQUEST_OUT_OF_POOL": "DEBUG [kea-dhcp4.alloc-engine/PID.TID] ALLOC_ENGINE_V4_REQUEST_OUT_OF_POOL client " + label(13, nil) +
+			", which doesn't have a reservation, requested address 198.51.100.250 out of the dynamic pool",
 		"DHCP4_DECLINE_LEASE": "INFO  [kea-dhcp4.dhcp4/PID.TID] DHCP4_DECLINE_LEASE Received DHCPDECLINE for addr " + yi.String() +
 			" from client " + label(10, nil) + ". The lease will be unavailable for 86400 seconds.",
 	}
