@@ -25,13 +25,12 @@ var (
 
 type queries4 struct {
 	cols                                          string
-	insert, update, del, get                      *sql.Stmt
-	byHW, byHWSubnet, byCID, byCIDSubnet, byHost  *sql.Stmt
-	bySubnet, page, all, expired, expiredLimit    *sql.Stmt
-	delReclaimed, wipe, stats, statsRange         *sql.Stmt
-	selReclaimed, selSubnet                       *sql.Stmt
-	insertSQL, updateSQL, getForUpdateSQL, delSQL string
-	getSQL                                        string
+	insert, update, del, get                     *sql.Stmt
+	updateCond, delCond, getForUpdate            *sql.Stmt
+	byHW, byHWSubnet, byCID, byCIDSubnet, byHost *sql.Stmt
+	bySubnet, page, all, expired, expiredLimit   *sql.Stmt
+	delReclaimed, wipe, stats, statsRange        *sql.Stmt
+	selReclaimed, selSubnet, byClient            *sql.Stmt
 }
 
 // Open4 connects to the database described by cfg and prepares the DHCPv4
@@ -78,15 +77,18 @@ func (s *Store4) prepare(c *Conn, l Layout) (err error) {
 			err = fmt.Errorf("preparing %q: %w", query, err)
 		}
 	}
-	q.insertSQL = d.rebind("INSERT INTO lease4 (" + wcols + ") VALUES (" + vals + ")")
-	q.updateSQL = d.rebind("UPDATE lease4 SET " + set + " WHERE address = ?")
-	q.getForUpdateSQL = d.rebind(sel + "WHERE address = ? FOR UPDATE")
-	q.delSQL = d.rebind("DELETE FROM lease4 WHERE address = ?")
-	q.getSQL = d.rebind(sel + "WHERE address = ?")
 	p(&q.insert, "INSERT INTO lease4 ("+wcols+") VALUES ("+vals+")")
 	p(&q.update, "UPDATE lease4 SET "+set+" WHERE address = ?")
 	p(&q.del, "DELETE FROM lease4 WHERE address = ?")
+	// Kea's conditional forms: one statement, no transaction.
+	p(&q.updateCond, "UPDATE lease4 SET "+set+" WHERE address = ? AND expire = "+d.TimeParam("?"))
+	p(&q.delCond, "DELETE FROM lease4 WHERE address = ? AND expire = "+d.TimeParam("?"))
 	p(&q.get, sel+"WHERE address = ?")
+	p(&q.getForUpdate, sel+"WHERE address = ? FOR UPDATE")
+	// The client's leases by client identifier and by hardware address,
+	// and the lease of an address, in one round trip (ClientLeases4).
+	p(&q.byClient, "SELECT 1, "+cols+" FROM lease4 WHERE client_id = ? UNION ALL SELECT 2, "+cols+
+		" FROM lease4 WHERE hwaddr = ? UNION ALL SELECT 3, "+cols+" FROM lease4 WHERE address = ? ORDER BY 1, 2")
 	p(&q.byHW, sel+"WHERE hwaddr = ? ORDER BY address")
 	p(&q.byHWSubnet, sel+"WHERE hwaddr = ? AND subnet_id = ? ORDER BY address LIMIT 1")
 	p(&q.byCID, sel+"WHERE client_id = ? ORDER BY address")
@@ -262,7 +264,7 @@ func (s *Store4) UpdateLease4(l *lease.Lease4) error {
 		var old *lease.Lease4
 		err = s.c.Do(func(bool) error {
 			var err error
-			old, err = s.txChange(s.q.getForUpdateSQL, s.q.updateSQL, args[0], uargs, nil)
+			old, err = s.txChange(s.q.update, args[0], uargs)
 			return err
 		})
 		if err == nil {
@@ -283,9 +285,10 @@ func (s *Store4) UpdateLease4(l *lease.Lease4) error {
 }
 
 // UpdateLease4Cond replaces the lease of l.Addr only while the stored lease
-// still expires when old does (Kea's UPDATE ... WHERE address = ? AND
-// expire = ?); lease.ErrNotFound when there is no lease or another writer
-// changed it.
+// still expires when old does, with Kea's single statement (UPDATE ...
+// WHERE address = ? AND expire = ?); lease.ErrNotFound when there is no
+// lease or another writer changed it. Watchers get old as the previous
+// lease: the row matched its expiration time.
 func (s *Store4) UpdateLease4Cond(l, old *lease.Lease4) error {
 	args, err := s.args4(l)
 	if err != nil {
@@ -295,25 +298,36 @@ func (s *Store4) UpdateLease4Cond(l, old *lease.Lease4) error {
 	if err != nil {
 		return err
 	}
-	uargs := append(append([]any(nil), args[1:]...), args[0])
-	var prev *lease.Lease4
+	uargs := append(append([]any(nil), args[1:]...), args[0], want)
 	err = s.c.Do(func(retry bool) error {
-		var err error
-		prev, err = s.txChange(s.q.getForUpdateSQL, s.q.updateSQL, args[0], uargs, &want)
+		err := changed(s.q.updateCond.Exec(uargs...))
 		if retry && errors.Is(err, lease.ErrNotFound) {
 			// The first attempt may have committed before the connection
 			// broke: then the row is ours.
-			if got, gerr := s.scan(s.c.DB.QueryRow(s.q.getSQL, args[0])); gerr == nil && equal4(got, l, s.c.Layout) {
-				prev = nil
+			if got, gerr := s.scan(s.q.get.QueryRow(args[0])); gerr == nil && equal4(got, l, s.c.Layout) {
 				return nil
 			}
 		}
 		return err
 	})
-	if err == nil && prev != nil && s.wt.active() {
-		s.wt.notify(lease.Change4{Kind: lease.Updated, Old: prev, New: l.Clone()})
+	if err == nil && s.wt.active() {
+		s.wt.notify(lease.Change4{Kind: lease.Updated, Old: old.Clone(), New: l.Clone()})
 	}
 	return err
+}
+
+// changed turns the result of a conditional write into lease.ErrNotFound
+// when no row matched.
+func changed(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return lease.ErrNotFound
+	}
+	return nil
 }
 
 // DeleteLease4Cond removes the lease of old.Addr only while it still
@@ -329,46 +343,38 @@ func (s *Store4) DeleteLease4Cond(old *lease.Lease4) error {
 		return err
 	}
 	key := addr4(old.Addr)
-	var prev *lease.Lease4
 	err = s.c.Do(func(retry bool) error {
-		var err error
-		prev, err = s.txChange(s.q.getForUpdateSQL, s.q.delSQL, key, []any{key}, &want)
+		err := changed(s.q.delCond.Exec(key, want))
 		if retry && errors.Is(err, lease.ErrNotFound) {
-			if _, gerr := s.scan(s.c.DB.QueryRow(s.q.getSQL, key)); errors.Is(gerr, sql.ErrNoRows) {
-				prev = nil
+			if _, gerr := s.scan(s.q.get.QueryRow(key)); errors.Is(gerr, sql.ErrNoRows) {
 				return nil
 			}
 		}
 		return err
 	})
-	if err == nil && prev != nil && s.wt.active() {
-		s.wt.notify(lease.Change4{Kind: lease.Deleted, Old: prev})
+	if err == nil && s.wt.active() {
+		s.wt.notify(lease.Change4{Kind: lease.Deleted, Old: old.Clone()})
 	}
 	return err
 }
 
 // txChange reads the row of key for update, runs change with cargs and
-// commits; it returns the row as it was. With want, the row must expire
-// at *want (lease.ErrNotFound otherwise).
-func (s *Store4) txChange(getSQL, changeSQL string, key any, cargs []any, want *int64) (*lease.Lease4, error) {
+// commits; it returns the row as it was (for the watchers of an
+// unconditional write).
+func (s *Store4) txChange(change *sql.Stmt, key any, cargs []any) (*lease.Lease4, error) {
 	tx, err := s.c.DB.BeginTx(context.Background(), nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	old, err := s.scan(tx.QueryRow(getSQL, key))
+	old, err := s.scan(tx.Stmt(s.q.getForUpdate).QueryRow(key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lease.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	if want != nil {
-		if e, err := expireOf(old.CLTT, old.ValidLifetime); err != nil || e != *want {
-			return nil, lease.ErrNotFound
-		}
-	}
-	if _, err := tx.Exec(changeSQL, cargs...); err != nil {
+	if _, err := tx.Stmt(change).Exec(cargs...); err != nil {
 		return nil, err
 	}
 	return old, tx.Commit()
@@ -384,7 +390,7 @@ func (s *Store4) DeleteLease4(addr netip.Addr) error {
 		var old *lease.Lease4
 		err := s.c.Do(func(retry bool) error {
 			var err error
-			old, err = s.txChange(s.q.getForUpdateSQL, s.q.delSQL, key, []any{key}, nil)
+			old, err = s.txChange(s.q.del, key, []any{key})
 			if retry && errors.Is(err, lease.ErrNotFound) {
 				return nil
 			}

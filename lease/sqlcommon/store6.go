@@ -29,7 +29,7 @@ type queries6 struct {
 	page, all, expired, expiredLimit            *sql.Stmt
 	delReclaimed, selReclaimed, wipe, selSubnet *sql.Stmt
 	stats, statsRange                           *sql.Stmt
-	getForUpdateSQL, updateSQL, delSQL          string
+	updateCond, delCond, getForUpdate           *sql.Stmt
 }
 
 // Open6 connects to the database described by cfg and prepares the DHCPv6
@@ -77,9 +77,10 @@ func (s *Store6) prepare(c *Conn, l Layout) (err error) {
 		}
 	}
 	q := &s.q
-	q.getForUpdateSQL = d.rebind(sel + where + " FOR UPDATE")
-	q.updateSQL = d.rebind("UPDATE lease6 SET " + set + " " + where)
-	q.delSQL = d.rebind("DELETE FROM lease6 " + where)
+	p(&q.getForUpdate, sel+where+" FOR UPDATE")
+	// Kea's conditional forms: one statement, no transaction.
+	p(&q.updateCond, "UPDATE lease6 SET "+set+" "+where+" AND expire = "+d.TimeParam("?"))
+	p(&q.delCond, "DELETE FROM lease6 "+where+" AND expire = "+d.TimeParam("?"))
 	p(&q.insert, "INSERT INTO lease6 ("+wcols+") VALUES ("+vals+")")
 	p(&q.update, "UPDATE lease6 SET "+set+" "+where)
 	p(&q.del, "DELETE FROM lease6 "+where)
@@ -256,7 +257,7 @@ func (s *Store6) UpdateLease6(l *lease.Lease6) error {
 		var old *lease.Lease6
 		err = s.c.Do(func(bool) error {
 			var err error
-			old, err = s.txChange(s.q.updateSQL, args[0], uargs, nil)
+			old, err = s.txChange(s.q.update, args[0], uargs)
 			return err
 		})
 		if err == nil {
@@ -277,9 +278,10 @@ func (s *Store6) UpdateLease6(l *lease.Lease6) error {
 }
 
 // UpdateLease6Cond replaces the lease of l.Addr only while the stored lease
-// still expires when old does (Kea's UPDATE ... WHERE address = ? AND
-// expire = ?); lease.ErrNotFound when there is no lease or another writer
-// changed it.
+// still expires when old does, with Kea's single statement (UPDATE ...
+// WHERE address = ? AND expire = ?); lease.ErrNotFound when there is no
+// lease or another writer changed it. Watchers get old as the previous
+// lease: the row matched its expiration time.
 func (s *Store6) UpdateLease6Cond(l, old *lease.Lease6) error {
 	args, err := s.args6(l)
 	if err != nil {
@@ -289,24 +291,21 @@ func (s *Store6) UpdateLease6Cond(l, old *lease.Lease6) error {
 	if err != nil {
 		return err
 	}
-	uargs := append(append([]any(nil), args[1:]...), args[0])
-	var prev *lease.Lease6
+	uargs := append(append([]any(nil), args[1:]...), args[0], want)
 	err = s.c.Do(func(retry bool) error {
-		var err error
-		prev, err = s.txChange(s.q.updateSQL, args[0], uargs, &want)
+		err := changed(s.q.updateCond.Exec(uargs...))
 		if retry && errors.Is(err, lease.ErrNotFound) {
 			// The first attempt may have committed before the connection
 			// broke: then the row is ours.
 			if got, gerr := s.scan(s.q.get.QueryRow(args[0])); gerr == nil && got.CLTT == l.CLTT &&
 				got.ValidLifetime == l.ValidLifetime && string(got.DUID) == string(l.DUID) && got.IAID == l.IAID && got.State == l.State {
-				prev = nil
 				return nil
 			}
 		}
 		return err
 	})
-	if err == nil && prev != nil && s.wt.active() {
-		s.wt.notify(lease.Change6{Kind: lease.Updated, Old: prev, New: l.Clone()})
+	if err == nil && s.wt.active() {
+		s.wt.notify(lease.Change6{Kind: lease.Updated, Old: old.Clone(), New: l.Clone()})
 	}
 	return err
 }
@@ -324,46 +323,38 @@ func (s *Store6) DeleteLease6Cond(old *lease.Lease6) error {
 		return err
 	}
 	key := old.Addr.String()
-	var prev *lease.Lease6
 	err = s.c.Do(func(retry bool) error {
-		var err error
-		prev, err = s.txChange(s.q.delSQL, key, []any{key}, &want)
+		err := changed(s.q.delCond.Exec(key, want))
 		if retry && errors.Is(err, lease.ErrNotFound) {
 			if _, gerr := s.scan(s.q.get.QueryRow(key)); errors.Is(gerr, sql.ErrNoRows) {
-				prev = nil
 				return nil
 			}
 		}
 		return err
 	})
-	if err == nil && prev != nil && s.wt.active() {
-		s.wt.notify(lease.Change6{Kind: lease.Deleted, Old: prev})
+	if err == nil && s.wt.active() {
+		s.wt.notify(lease.Change6{Kind: lease.Deleted, Old: old.Clone()})
 	}
 	return err
 }
 
 // txChange reads the row of key for update, runs change with cargs and
-// commits; it returns the row as it was. With want, the row must expire
-// at *want (lease.ErrNotFound otherwise).
-func (s *Store6) txChange(changeSQL string, key any, cargs []any, want *int64) (*lease.Lease6, error) {
+// commits; it returns the row as it was (for the watchers of an
+// unconditional write).
+func (s *Store6) txChange(change *sql.Stmt, key any, cargs []any) (*lease.Lease6, error) {
 	tx, err := s.c.DB.BeginTx(context.Background(), nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	old, err := s.scan(tx.QueryRow(s.q.getForUpdateSQL, key))
+	old, err := s.scan(tx.Stmt(s.q.getForUpdate).QueryRow(key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lease.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	if want != nil {
-		if e, err := expireOf(old.CLTT, old.ValidLifetime); err != nil || e != *want {
-			return nil, lease.ErrNotFound
-		}
-	}
-	if _, err := tx.Exec(changeSQL, cargs...); err != nil {
+	if _, err := tx.Stmt(change).Exec(cargs...); err != nil {
 		return nil, err
 	}
 	return old, tx.Commit()
@@ -379,7 +370,7 @@ func (s *Store6) DeleteLease6(addr netip.Addr) error {
 		var old *lease.Lease6
 		err := s.c.Do(func(retry bool) error {
 			var err error
-			old, err = s.txChange(s.q.delSQL, key, []any{key}, nil)
+			old, err = s.txChange(s.q.del, key, []any{key})
 			if retry && errors.Is(err, lease.ErrNotFound) {
 				return nil
 			}
