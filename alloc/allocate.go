@@ -20,6 +20,10 @@ type run struct {
 	now     int64
 	// status is the last lease4_select status.
 	status hooks.NextStep
+	// pre and preAt: the lease of pre (nil: none) read with the client's
+	// leases, for lookupRequested.
+	pre   netip.Addr
+	preAt *lease.Lease4
 }
 
 // Allocate4 gives the client a lease in Kea's decision order
@@ -91,7 +95,7 @@ func (a *run) requested() bool {
 // discover is Kea's discoverLease4.
 func (a *run) discover() (*lease.Lease4, error) {
 	ctx := a.ctx
-	client, err := a.findClientLease()
+	client, err := a.findClientLease(netip.Addr{})
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +149,11 @@ func (a *run) discover() (*lease.Lease4, error) {
 // request is Kea's requestLease4.
 func (a *run) request() (*lease.Lease4, error) {
 	ctx := a.ctx
-	client, err := a.findClientLease()
+	var pre netip.Addr
+	if a.requested() {
+		pre = ctx.RequestedAddr
+	}
+	client, err := a.findClientLease(pre)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +168,7 @@ func (a *run) request() (*lease.Lease4, error) {
 	}
 	if a.requested() {
 		req := ctx.RequestedAddr
-		existing, err := a.lookup(req)
+		existing, err := a.lookupRequested(req)
 		if err != nil {
 			return nil, err
 		}
@@ -225,6 +233,18 @@ func (a *run) lookup(addr netip.Addr) (*lease.Lease4, error) {
 		return nil, nil
 	}
 	return l, err
+}
+
+// lookupRequested is lookup for the first check of the requested address:
+// the lease findClientLease read with the client's leases when it read
+// that address (unlocked, as lookup's would be; allocateOrReuse reads it
+// again under the address lock).
+func (a *run) lookupRequested(addr netip.Addr) (*lease.Lease4, error) {
+	if a.pre.IsValid() && a.pre == addr {
+		a.pre = netip.Addr{}
+		return a.preAt, nil
+	}
+	return a.lookup(addr)
 }
 
 // writes reports whether this allocation writes to the store.

@@ -36,10 +36,12 @@ type Engine4 struct {
 	// shared is the store's conditional writes when several servers may
 	// share it (SQL backends); nil for memfile.
 	shared lease.SharedStore4
-	hk     *hooks.Manager
-	st     *stats.Registry
-	log    *slog.Logger
-	cancel func()
+	// clients reads a client's leases in one round trip (SQL stores).
+	clients lease.ClientLeaser4
+	hk      *hooks.Manager
+	st      *stats.Registry
+	log     *slog.Logger
+	cancel  func()
 
 	cur atomic.Pointer[engineConfig]
 
@@ -101,6 +103,7 @@ func NewEngine4(cfg *config.Dhcp4, store lease.Store4, hosts host.Store4, hk *ho
 	e := &Engine4{store: store, hk: hk, st: st, log: logger, states: make(map[[2]uint32]*poolState), Now: time.Now}
 	e.locks.seed = maphash.MakeSeed()
 	e.shared, _ = store.(lease.SharedStore4)
+	e.clients, _ = store.(lease.ClientLeaser4)
 	// Follow the store before loading pools so that no change is missed.
 	// onChange only reads the lease: watch without copies when the store
 	// can.

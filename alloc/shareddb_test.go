@@ -286,3 +286,72 @@ func sharedReuseRace4(t *testing.T, b sqlBackend) {
 		t.Errorf("database has %v (%v), want the other server's lease", l, err)
 	}
 }
+
+// countingStore4 counts the client lookups an engine makes.
+type countingStore4 struct {
+	*sqlcommon.Store4
+	mu                         sync.Mutex
+	byCID, byHW, byAddr, combo int
+}
+
+func (c *countingStore4) count(n *int) { c.mu.Lock(); *n++; c.mu.Unlock() }
+func (c *countingStore4) Leases4ByClientID(id []byte) ([]*lease.Lease4, error) {
+	c.count(&c.byCID)
+	return c.Store4.Leases4ByClientID(id)
+}
+func (c *countingStore4) Leases4ByHWAddr(hw []byte) ([]*lease.Lease4, error) {
+	c.count(&c.byHW)
+	return c.Store4.Leases4ByHWAddr(hw)
+}
+func (c *countingStore4) Lease4(a netip.Addr) (*lease.Lease4, error) {
+	c.count(&c.byAddr)
+	return c.Store4.Lease4(a)
+}
+func (c *countingStore4) ClientLeases4(cid, hw []byte, a netip.Addr) ([]*lease.Lease4, []*lease.Lease4, *lease.Lease4, error) {
+	c.count(&c.combo)
+	return c.Store4.ClientLeases4(cid, hw, a)
+}
+
+// TestClientLeasesRoundTrips: on a SQL store a new client's DORA reads the
+// database four times (DISCOVER: the client's leases, the candidate;
+// REQUEST: the client's leases with the requested address, the address
+// again under its lock) instead of Kea's seven, and a renewal gives the
+// same lease.
+func TestClientLeasesRoundTrips(t *testing.T) {
+	for _, b := range sqlBackends {
+		t.Run(b.name, func(t *testing.T) {
+			cfg := b.newDB(t)
+			s, err := b.open4(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			cs := &countingStore4{Store4: s}
+			c := loadConfig(t, sharedConfig)
+			ev := &env{t: t, cfg: c, now: time.Now()}
+			ev.eng = NewEngine4(c, cs, nil, nil, nil, quietLog())
+			t.Cleanup(ev.eng.Close)
+			cl := client{mac: "02:00:00:00:01:01", clientID: "01:02:00:00:00:01:01"}
+			offered := ev.alloc(ev.ctx(cl, 1, true, ""))
+			if offered == "" {
+				t.Fatal("no offer")
+			}
+			got := ev.alloc(ev.ctx(cl, 1, false, offered))
+			if got != offered {
+				t.Fatalf("REQUEST for %s got %q", offered, got)
+			}
+			cs.mu.Lock()
+			if cs.combo != 2 || cs.byCID != 0 || cs.byHW != 0 || cs.byAddr != 2 {
+				t.Errorf("DORA lookups: %d combined, %d by client id, %d by hardware address, %d by address; want 2, 0, 0, 2",
+					cs.combo, cs.byCID, cs.byHW, cs.byAddr)
+			}
+			cs.mu.Unlock()
+			if renewed := ev.alloc(ev.ctx(cl, 1, false, got)); renewed != got {
+				t.Errorf("renewal gave %q, want %s", renewed, got)
+			}
+			if l, err := s.Lease4(netip.MustParseAddr(got)); err != nil || l.HWAddr.String() != cl.mac {
+				t.Errorf("stored lease %+v, %v", l, err)
+			}
+		})
+	}
+}

@@ -215,31 +215,59 @@ func (e *Engine4) FindGlobalReservation(ctx *Context4) *host.Host {
 // findClientLease is Kea's findClientLease: the client's lease in the
 // context's subnet or a sibling, by client identifier (in subnets with
 // match-client-id) and then by hardware address.
-func (a *run) findClientLease() (*lease.Lease4, error) {
+//
+// With a store that reads the client's leases in one go
+// (lease.ClientLeaser4), both lookups and the lease of prefetch (the
+// requested address of a REQUEST, checked next by lookupRequested) take
+// one round trip.
+func (a *run) findClientLease(prefetch netip.Addr) (*lease.Lease4, error) {
 	ctx := a.ctx
 	first := ctx.Subnet
+	try := false
 	if ctx.ClientID != nil {
-		try := false
 		for s := first; s != nil; s = a.ec.nextSubnet(first, s, a.classes) {
 			if s.Eff.MatchClientID {
 				try = true
 				break
 			}
 		}
+	}
+	var byCID, byHW []*lease.Lease4
+	fetched := false
+	if cl := a.e.clients; cl != nil {
+		var cid, hw []byte
 		if try {
-			ls, err := a.e.store.Leases4ByClientID(ctx.ClientID)
-			if err != nil {
+			cid = ctx.ClientID
+		}
+		if !ctx.HWAddr.IsZero() {
+			hw = ctx.HWAddr.Bytes
+		}
+		var at *lease.Lease4
+		var err error
+		if byCID, byHW, at, err = cl.ClientLeases4(cid, hw, prefetch); err != nil {
+			return nil, err
+		}
+		fetched = true
+		if prefetch.IsValid() {
+			a.pre, a.preAt = prefetch, at
+		}
+	}
+	if try {
+		ls := byCID
+		if !fetched {
+			var err error
+			if ls, err = a.e.store.Leases4ByClientID(ctx.ClientID); err != nil {
 				return nil, err
 			}
-			for s := first; s != nil; s = a.ec.nextSubnet(first, s, a.classes) {
-				if !s.Eff.MatchClientID {
-					continue
-				}
-				for _, l := range ls {
-					if l.SubnetID == s.ID {
-						ctx.Subnet = s
-						return l, nil
-					}
+		}
+		for s := first; s != nil; s = a.ec.nextSubnet(first, s, a.classes) {
+			if !s.Eff.MatchClientID {
+				continue
+			}
+			for _, l := range ls {
+				if l.SubnetID == s.ID {
+					ctx.Subnet = s
+					return l, nil
 				}
 			}
 		}
@@ -247,9 +275,15 @@ func (a *run) findClientLease() (*lease.Lease4, error) {
 	if ctx.HWAddr.IsZero() {
 		return nil, nil
 	}
-	ls, err := a.e.store.Leases4ByHWAddr(ctx.HWAddr.Bytes)
-	if err != nil || len(ls) == 0 {
-		return nil, err
+	ls := byHW
+	if !fetched {
+		var err error
+		if ls, err = a.e.store.Leases4ByHWAddr(ctx.HWAddr.Bytes); err != nil {
+			return nil, err
+		}
+	}
+	if len(ls) == 0 {
+		return nil, nil
 	}
 	for s := first; s != nil; s = a.ec.nextSubnet(first, s, a.classes) {
 		cid := a.clientID(s)

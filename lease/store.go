@@ -182,3 +182,13 @@ type SharedStore6 interface {
 	UpdateLease6Cond(l, old *Lease6) error
 	DeleteLease6Cond(old *Lease6) error
 }
+
+// ClientLeaser4 is implemented by stores that read what the allocation
+// engine asks first about a client in one go (the SQL stores: one round
+// trip to the database instead of three). ClientLeases4 returns what
+// Leases4ByClientID(clientID), Leases4ByHWAddr(hw) and Lease4(addr) would
+// (nil for an empty clientID or hw, an invalid addr or no lease there),
+// read at the same time.
+type ClientLeaser4 interface {
+	ClientLeases4(clientID, hw []byte, addr netip.Addr) (byClientID, byHWAddr []*Lease4, atAddr *Lease4, err error)
+}

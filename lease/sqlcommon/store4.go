@@ -20,7 +20,8 @@ type Store4 struct {
 
 var (
 	_ lease.Store4       = (*Store4)(nil)
-	_ lease.SharedStore4 = (*Store4)(nil)
+	_ lease.SharedStore4  = (*Store4)(nil)
+	_ lease.ClientLeaser4 = (*Store4)(nil)
 )
 
 type queries4 struct {
@@ -145,7 +146,10 @@ func (s *Store4) args4(l *lease.Lease4) ([]any, error) {
 
 type scanner interface{ Scan(dest ...any) error }
 
-func (s *Store4) scan(r scanner) (*lease.Lease4, error) {
+func (s *Store4) scan(r scanner) (*lease.Lease4, error) { return s.scanWith(r) }
+
+// scanWith scans a row whose columns before the lease's are pre.
+func (s *Store4) scanWith(r scanner, pre ...any) (*lease.Lease4, error) {
 	var (
 		addr, state              int64
 		hw, cid                  []byte
@@ -153,7 +157,7 @@ func (s *Store4) scan(r scanner) (*lease.Lease4, error) {
 		fwd, rev                 sql.NullBool
 		host, uc                 sql.NullString
 	)
-	dst := []any{&addr, &hw, &cid, &valid, &exp, &subnet, &fwd, &rev, &host, &state, &uc}
+	dst := append(pre, &addr, &hw, &cid, &valid, &exp, &subnet, &fwd, &rev, &host, &state, &uc)
 	if s.c.Layout.PoolID {
 		dst = append(dst, &pool)
 	}
@@ -451,6 +455,49 @@ func (s *Store4) Lease4ByClientIDSubnet(clientID []byte, subnetID uint32) (*leas
 		return nil, lease.ErrNotFound
 	}
 	return s.one(s.q.byCIDSubnet, clientID, int64(subnetID))
+}
+
+// ClientLeases4 reads the leases of a client identifier, of a hardware
+// address and of an address with one statement (lease.ClientLeaser4).
+func (s *Store4) ClientLeases4(clientID, hw []byte, addr netip.Addr) (byCID, byHW []*lease.Lease4, at *lease.Lease4, err error) {
+	var cid, hwa, a any // NULL matches nothing
+	if len(clientID) > 0 {
+		cid = clientID
+	}
+	if len(hw) > 0 { // declined leases store an empty one
+		hwa = hw
+	}
+	if addr.Is4() {
+		a = addr4(addr)
+	}
+	if cid == nil && hwa == nil && a == nil {
+		return nil, nil, nil, nil
+	}
+	err = s.c.Do(func(bool) error {
+		byCID, byHW, at = nil, nil, nil
+		rows, err := s.q.byClient.Query(cid, hwa, a)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kind int64
+			l, err := s.scanWith(rows, &kind)
+			if err != nil {
+				return err
+			}
+			switch kind {
+			case 1:
+				byCID = append(byCID, l)
+			case 2:
+				byHW = append(byHW, l)
+			default:
+				at = l
+			}
+		}
+		return rows.Err()
+	})
+	return byCID, byHW, at, err
 }
 
 // Leases4ByHostname returns the leases with exactly this hostname.

@@ -74,6 +74,72 @@ func Run4(t *testing.T, open Opener4, poolIDs bool) {
 	t.Run("Watch", func(t *testing.T) { watch4(t, open(t)) })
 	t.Run("RoundTrip", func(t *testing.T) { roundTrip4(t, open(t), poolIDs) })
 	t.Run("Conditional", func(t *testing.T) { conditional4(t, open(t)) })
+	t.Run("ClientLeases", func(t *testing.T) { clientLeases4(t, open(t)) })
+}
+
+// clientLeases4: the one-statement client lookup returns what the three
+// lookups it replaces return.
+func clientLeases4(t *testing.T, s lease.Store4) {
+	cl, ok := s.(lease.ClientLeaser4)
+	if !ok {
+		t.Skip("no ClientLeases4")
+	}
+	// Leases 1-3 share a client identifier, 2-5 a hardware address; 6
+	// is declined (empty hardware address, no client identifier).
+	for i := 1; i <= 6; i++ {
+		l := Lease4(i)
+		if i <= 3 {
+			l.ClientID = []byte{1, 2, 3}
+		}
+		if i >= 2 && i <= 5 {
+			l.HWAddr.Bytes = []byte{0xbb, 0, 0, 0, 0, 1}
+		}
+		if i == 6 {
+			l.HWAddr, l.ClientID, l.State = lease.HWAddr{}, nil, lease.StateDeclined
+		}
+		if err := s.AddLease4(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(cid, hw []byte, addr netip.Addr) {
+		t.Helper()
+		byCID, byHW, at, err := cl.ClientLeases4(cid, hw, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wantCID, wantHW []*lease.Lease4
+		var wantAt *lease.Lease4
+		if len(cid) > 0 {
+			wantCID, _ = s.Leases4ByClientID(cid)
+		}
+		if len(hw) > 0 {
+			wantHW, _ = s.Leases4ByHWAddr(hw)
+		}
+		if addr.IsValid() {
+			wantAt, _ = s.Lease4(addr)
+		}
+		if d := cmp.Diff(addrs4(wantCID), addrs4(byCID)); d != "" {
+			t.Errorf("by client id %x (-want +got)\n%s", cid, d)
+		}
+		if d := cmp.Diff(addrs4(wantHW), addrs4(byHW)); d != "" {
+			t.Errorf("by hardware address %x (-want +got)\n%s", hw, d)
+		}
+		if d := cmp.Diff(wantAt, at, cmpIP); d != "" {
+			t.Errorf("at %v (-want +got)\n%s", addr, d)
+		}
+		for _, l := range append(byCID, byHW...) {
+			if want, _ := s.Lease4(l.Addr); !cmp.Equal(want, l, cmpIP) {
+				t.Errorf("lease %v read as %+v, want %+v", l.Addr, l, want)
+			}
+		}
+	}
+	check([]byte{1, 2, 3}, []byte{0xbb, 0, 0, 0, 0, 1}, Lease4(6).Addr)
+	check([]byte{1, 2, 3}, nil, netip.Addr{})
+	check(nil, []byte{0xbb, 0, 0, 0, 0, 1}, Lease4(4).Addr)
+	check(nil, nil, Lease4(1).Addr)
+	check([]byte{9}, []byte{9}, Lease4(9).Addr)
+	check(nil, []byte{}, netip.Addr{}) // not the declined lease's empty hardware address
+	check(nil, nil, netip.Addr{})
 }
 
 // conditional4: the conditional writes of a shared store succeed only
