@@ -19,13 +19,13 @@ type Store4 struct {
 }
 
 var (
-	_ lease.Store4       = (*Store4)(nil)
+	_ lease.Store4        = (*Store4)(nil)
 	_ lease.SharedStore4  = (*Store4)(nil)
 	_ lease.ClientLeaser4 = (*Store4)(nil)
 )
 
 type queries4 struct {
-	cols                                          string
+	cols                                         string
 	insert, update, del, get                     *sql.Stmt
 	updateCond, delCond, getForUpdate            *sql.Stmt
 	byHW, byHWSubnet, byCID, byCIDSubnet, byHost *sql.Stmt
