@@ -85,7 +85,7 @@ func (l *Library) lease6BulkApply(c *command) answer {
 		}
 		err := lease.ErrNotFound
 		if victim != nil {
-			err = st.DeleteLease6(victim.Addr)
+			err = delete6(st, victim)
 		}
 		switch {
 		case err == nil:

@@ -77,7 +77,7 @@ func (l *Library) lease4Update(c *command) answer {
 	if err := checkStorable4(nl); err != nil {
 		return errorAnswer(err)
 	}
-	if err := st.UpdateLease4(nl); err != nil {
+	if err := update4(st, nl, old); err != nil {
 		if errors.Is(err, lease.ErrNotFound) {
 			return errorAnswer(updateFailed(nl.Addr))
 		}
@@ -147,7 +147,7 @@ func (l *Library) lease4Del(c *command) answer {
 		return answer{code: hooks.ResultEmpty, text: "IPv4 lease not found."}
 	}
 	a := answer{text: "IPv4 lease deleted."}
-	switch err := l.store4().DeleteLease4(found.Addr); {
+	switch err := delete4(l.store4(), found); {
 	case errors.Is(err, lease.ErrNotFound):
 		a = answer{code: hooks.ResultEmpty, text: "IPv4 lease not found."}
 	case err != nil:

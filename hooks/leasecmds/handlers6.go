@@ -66,7 +66,7 @@ func (l *Library) addOrUpdate6(nl *lease.Lease6, force bool) (bool, error) {
 	if err := checkStorable6(nl); err != nil {
 		return false, err
 	}
-	if err := st.UpdateLease6(nl); err != nil {
+	if err := update6(st, nl, old); err != nil {
 		if errors.Is(err, lease.ErrNotFound) {
 			return false, updateFailed(nl.Addr)
 		}
@@ -157,7 +157,7 @@ func (l *Library) lease6Del(c *command) answer {
 		return answer{code: hooks.ResultEmpty, text: "IPv6 lease not found."}
 	}
 	a := answer{text: "IPv6 lease deleted."}
-	switch err := l.store6().DeleteLease6(found.Addr); {
+	switch err := delete6(l.store6(), found); {
 	case errors.Is(err, lease.ErrNotFound):
 		a = answer{code: hooks.ResultEmpty, text: "IPv6 lease not found."}
 	case err != nil:

@@ -250,3 +250,41 @@ func (l *Library) config6() *config.Dhcp6 {
 	}
 	return l.svc6.Config6()
 }
+
+// update4 replaces old, the lease as just read, by nl. On a store several
+// servers share (PostgreSQL, MySQL) the write happens only while the stored
+// lease still expires when old does, as Kea's updateLease4 with the
+// expiration time of the lease read (Lease::syncCurrentExpirationTime):
+// lease.ErrNotFound when another writer changed or deleted it meanwhile.
+func update4(st lease.Store4, nl, old *lease.Lease4) error {
+	if cs, ok := st.(lease.SharedStore4); ok {
+		return cs.UpdateLease4Cond(nl, old)
+	}
+	return st.UpdateLease4(nl)
+}
+
+// delete4 removes old, the lease as just read; on a shared store only
+// while it is unchanged (Kea's deleteLease: DELETE ... WHERE address = ?
+// AND expire = ?).
+func delete4(st lease.Store4, old *lease.Lease4) error {
+	if cs, ok := st.(lease.SharedStore4); ok {
+		return cs.DeleteLease4Cond(old)
+	}
+	return st.DeleteLease4(old.Addr)
+}
+
+// update6 is update4 for DHCPv6 leases.
+func update6(st lease.Store6, nl, old *lease.Lease6) error {
+	if cs, ok := st.(lease.SharedStore6); ok {
+		return cs.UpdateLease6Cond(nl, old)
+	}
+	return st.UpdateLease6(nl)
+}
+
+// delete6 is delete4 for DHCPv6 leases.
+func delete6(st lease.Store6, old *lease.Lease6) error {
+	if cs, ok := st.(lease.SharedStore6); ok {
+		return cs.DeleteLease6Cond(old)
+	}
+	return st.DeleteLease6(old.Addr)
+}
