@@ -18,8 +18,6 @@ import (
 	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
-	"github.com/nestordhcp/nestor/lease/memfile"
-	"github.com/nestordhcp/nestor/lease/sqlcommon"
 	"github.com/nestordhcp/nestor/netio"
 	"github.com/nestordhcp/nestor/pkt"
 	"github.com/nestordhcp/nestor/stats"
@@ -73,10 +71,8 @@ type Server struct {
 	reclaimer *alloc.Reclaimer4
 	d2        d2client.Manager // dhcp-ddns (ddns.go)
 	store     lease.Store4
-	mstore    *memfile.Store4
-	dbstore   *sqlcommon.Store4
+	leases    leasedb.Store[lease.Store4] // store and what closes it
 	hostdbs   leasedb.HostDBs
-	storeKey  string
 
 	sockets   *netio.Set
 	disp      *netio.Dispatcher

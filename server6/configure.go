@@ -14,11 +14,8 @@ import (
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/lease"
-	"github.com/nestordhcp/nestor/lease/memfile"
 	"github.com/nestordhcp/nestor/netio"
 )
-
-const defaultLFCInterval = 3600
 
 // check verifies a configuration without applying it.
 func (s *Server) check(cfg *config.Dhcp6) (*snapshot, []hooks.LibraryConfig, error) {
@@ -190,55 +187,16 @@ func (s *Server) setSubnetStats(cfg *config.Dhcp6) error {
 	return nil
 }
 
-// openStore opens the memfile lease store named by lease-database,
-// keeping the open one when the parameters did not change.
+// openStore opens the lease database named by lease-database (memfile,
+// postgresql or mysql), keeping the open one when the parameters did not
+// change.
 func (s *Server) openStore(cfg *config.Dhcp6) error {
-	if leasedb.IsSQL(cfg.LeaseDatabase) {
-		return s.openSQLStore(cfg)
-	}
-	mc := memfile.Config{Persist: true, LFCInterval: defaultLFCInterval * time.Second}
-	if db := cfg.LeaseDatabase; db != nil {
-		mc.Persist = db.Bool("persist", true)
-		mc.Name = db.String("name")
-		if v, ok := db.Int("lfc-interval"); ok {
-			mc.LFCInterval = time.Duration(v) * time.Second
-		}
-		if v, ok := db.Int("max-row-errors"); ok {
-			mc.MaxRowErrors = int(v)
-		}
-	}
-	if mc.Persist && mc.Name == "" {
-		mc.Name = memfile.DefaultName(6)
-	}
-	if v := cfg.SanityChecks.ExtendedInfoChecks; v.Set {
-		mc.ExtendedInfoChecks = v.V
-	}
-	mc.LeaseChecks = cfg.SanityChecks.LeaseChecks
-	mc.SubnetCheck = func(addr netip.Addr, id uint32) (bool, uint32) {
-		var best uint32
-		for _, sn := range cfg.AllSubnets {
-			if sn.ID == id && sn.Prefix.Contains(addr) {
-				return true, id
-			}
-			if best == 0 && sn.Prefix.Contains(addr) {
-				best = sn.ID
-			}
-		}
-		return false, best
-	}
-	key := fmt.Sprintf("%v|%s|%v|%d|%s|%s", mc.Persist, mc.Name, mc.LFCInterval, mc.MaxRowErrors, mc.ExtendedInfoChecks, mc.LeaseChecks)
-	if s.mstore != nil && key == s.storeKey {
-		return nil
-	}
-	mc.Logf = func(format string, args ...any) { dhcpsrvLog.LogLine(klog.None, fmt.Sprintf(format, args...)) }
-	mc.Debugf = func(format string, args ...any) { dhcpsrvLog.LogLine(klog.Debug, fmt.Sprintf(format, args...)) }
-	st, err := memfile.Open6(mc)
-	if err != nil {
-		return err
-	}
-	s.closeStore()
-	s.mstore, s.store, s.storeKey = st, st, key
-	return nil
+	o := leasedb.Opener{Server: s, Log: s.log, Release: s.releaseStore,
+		SubnetCheck: leasedb.SubnetCheck(cfg.AllSubnets, func(sn *config.Subnet6) (uint32, netip.Prefix) { return sn.ID, sn.Prefix })}
+	o.Sanity(cfg.SanityChecks, dhcpsrvLog)
+	err := s.leases.Open(leasedb.V6, cfg.LeaseDatabase, cfg.MultiThreading, o)
+	s.store = s.leases.Store
+	return err
 }
 
 func (s *Server) stopPackets() {
@@ -337,11 +295,5 @@ func (s *Server) Close() error {
 	s.stopDDNS()
 	s.hooks.UnloadLibraries()
 	s.closeHostDBs()
-	if s.mstore != nil {
-		return s.mstore.Close()
-	}
-	if s.dbstore != nil {
-		return s.dbstore.Close()
-	}
-	return nil
+	return s.leases.Close()
 }

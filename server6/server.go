@@ -17,8 +17,6 @@ import (
 	"github.com/nestordhcp/nestor/internal/leasedb"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
-	"github.com/nestordhcp/nestor/lease/memfile"
-	"github.com/nestordhcp/nestor/lease/sqlcommon"
 	"github.com/nestordhcp/nestor/netio"
 	"github.com/nestordhcp/nestor/stats"
 )
@@ -74,10 +72,8 @@ type Server struct {
 	// reclaimer runs expired-leases-processing and leases-reclaim.
 	reclaimer *alloc.Reclaimer6
 	store     lease.Store6
-	mstore    *memfile.Store6
-	dbstore   *sqlcommon.Store6
+	leases    leasedb.Store[lease.Store6] // store and what closes it
 	hostdbs   leasedb.HostDBs
-	storeKey  string
 	duid      []byte
 
 	sockets  *netio.Set
