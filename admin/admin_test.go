@@ -323,3 +323,50 @@ func TestUsageErrors(t *testing.T) {
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
 
 var _ = context.Background
+
+// TestMySQLCanCreate: db-init on MySQL checks, as kea-admin's
+// mysql_can_create, that the user may create tables and triggers, with
+// kea-admin's messages; a user without the TRIGGER privilege is refused.
+func TestMySQLCanCreate(t *testing.T) {
+	needKeaAdmin(t)
+	d := newTestDB(t, "mysql")
+	root, err := mysql.OpenDB(d.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	user := "nestor_sql_" + strings.TrimPrefix(d.cfg.Name, "nestor_test_")
+	for _, q := range []string{"CREATE USER '" + user + "'@'localhost'",
+		"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, CREATE ROUTINE, ALTER ROUTINE, EXECUTE ON " + d.cfg.Name + ".* TO '" + user + "'@'localhost'"} {
+		if _, err := root.Exec(q); err != nil {
+			t.Skipf("%s: %v", q, err)
+		}
+	}
+	defer root.Exec("DROP USER '" + user + "'@'localhost'")
+	args := []string{"-h", d.args[1], "-u", user, "-p", "", "-n", d.cfg.Name}
+	lines := func(out string) []string {
+		var ls []string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "mysql_can_create") || strings.Contains(l, "Create failed") || strings.HasPrefix(l, "Verifying") {
+				ls = append(ls, strings.TrimSpace(l))
+			}
+		}
+		return ls
+	}
+	out, code := nestorAdmin(t, append([]string{"db-init", "mysql"}, args...)...)
+	kea, kerr := exec.Command("kea-admin", append([]string{"db-init", "mysql"}, args...)...).CombinedOutput()
+	if code != 1 || kerr == nil {
+		t.Fatalf("db-init without TRIGGER: nestor %d, kea-admin %v\n%s\n%s", code, kerr, out, kea)
+	}
+	if d := cmp.Diff(lines(string(kea)), lines(out)); d != "" || len(lines(out)) != 3 {
+		t.Errorf("db-init without TRIGGER (-kea-admin +nestor):\n%s\n%s", d, out)
+	}
+	var n int
+	if err := root.QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?", d.cfg.Name).Scan(&n); err != nil || n != 0 {
+		t.Errorf("tables left after the refused db-init: %d, %v", n, err)
+	}
+	out, code = nestorAdmin(t, append([]string{"db-init", "mysql"}, d.args...)...)
+	if code != 0 || !strings.Contains(out, "Verifying create permissions for root\nMySQL Version is: ") {
+		t.Errorf("db-init as root: %d\n%s", code, out)
+	}
+}

@@ -132,6 +132,14 @@ func (o *options) dbInit(ctx context.Context, w io.Writer, b *backend, db *sql.D
 		}
 		return 2
 	}
+	if b.mysql {
+		// Kea's mysql_can_create: MySQL 8 needs extra rights to create
+		// the schema's triggers and functions.
+		fmt.Fprintf(w, "Verifying create permissions for %s\n", o.user)
+		if !mysqlCanCreate(ctx, w, db, o.user) {
+			return 1
+		}
+	}
 	fmt.Fprintf(w, "Initializing database using Nestor's schema, version %s\n", v)
 	if err := b.init(ctx, db, v); err != nil {
 		logError(w, "Database initialization failed: "+err.Error())
@@ -430,4 +438,43 @@ func execTx(ctx context.Context, db *sql.DB, qs []string) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// mysqlCanCreate is kea-admin's mysql_can_create: the server version, then
+// a dummy table and trigger created and dropped, with its messages (the
+// mysql client's status is 1 for a failed statement).
+func mysqlCanCreate(ctx context.Context, w io.Writer, db *sql.DB, user string) bool {
+	var version string
+	if err := db.QueryRowContext(ctx, "select @@global.version").Scan(&version); err != nil {
+		logError(w, "mysql_can_create: get MySQL version failed, mysql status = 1")
+		return false
+	}
+	fmt.Fprintf(w, "MySQL Version is: %s\n", version)
+	cleanup := func(when string) bool {
+		for _, q := range []string{"DROP TABLE IF EXISTS kea_dummy_table", "DROP PROCEDURE IF EXISTS kea_dummy_trigger"} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				logError(w, "mysql_can_create cannot run "+when+" cleanup, mysql status = 1")
+				return false
+			}
+		}
+		return true
+	}
+	if !cleanup("pre") {
+		return false
+	}
+	ok := true
+	if _, err := db.ExecContext(ctx, "CREATE TABLE kea_dummy_table(dummy INT UNSIGNED PRIMARY KEY NOT NULL)"); err != nil {
+		logError(w, "mysql_can_create cannot create table, check user permissions, mysql status = 1")
+		ok = false
+	} else if _, err := db.ExecContext(ctx, "CREATE TRIGGER kea_dummy_trigger BEFORE insert ON kea_dummy_table FOR EACH ROW BEGIN END"); err != nil {
+		logError(w, "mysql_can_create cannot trigger, check user permissions, mysql status = 1")
+		ok = false
+	}
+	if !cleanup("post") {
+		return false
+	}
+	if !ok {
+		logError(w, "Create failed, the user, "+user+", has insufficient privileges.")
+	}
+	return ok
 }
