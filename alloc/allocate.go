@@ -237,11 +237,10 @@ func (a *run) lookup(addr netip.Addr) (*lease.Lease4, error) {
 
 // lookupRequested is lookup for the first check of the requested address:
 // the lease findClientLease read with the client's leases when it read
-// that address (unlocked, as lookup's would be; allocateOrReuse reads it
-// again under the address lock).
+// that address (unlocked, as lookup's would be). allocateOrReuse uses it
+// too on a shared store, where the database checks the write.
 func (a *run) lookupRequested(addr netip.Addr) (*lease.Lease4, error) {
 	if a.pre.IsValid() && a.pre == addr {
-		a.pre = netip.Addr{}
 		return a.preAt, nil
 	}
 	return a.lookup(addr)
@@ -256,9 +255,19 @@ func (a *run) allocateOrReuse(addr netip.Addr) (*lease.Lease4, error) {
 	mu := a.e.locks.stripe(addr)
 	mu.Lock()
 	defer mu.Unlock()
-	exist, err := a.lookup(addr)
-	if err != nil {
-		return nil, err
+	var exist *lease.Lease4
+	if a.e.shared != nil && a.pre.IsValid() && a.pre == addr {
+		// The lease read with the client's leases: on a shared store
+		// the write is checked by the database (an insert fails on an
+		// existing row, an update or delete is conditional on the
+		// expiration time read), so reading again here would only cost
+		// a round trip.
+		exist, a.pre = a.preAt, netip.Addr{}
+	} else {
+		var err error
+		if exist, err = a.lookup(addr); err != nil {
+			return nil, err
+		}
 	}
 	if exist == nil {
 		return a.create(addr)
