@@ -159,7 +159,15 @@ func (w *worker) storeGeneratedName(l *lease.Lease4, g string) {
 	if w.actx.FakeAllocation || (!l.FQDNFwd && !l.FQDNRev) {
 		return
 	}
-	if err := w.srv.store.UpdateLease4(l); err != nil {
+	// On a shared (SQL) store, Kea's conditional update on the
+	// expiration time just written: one statement.
+	var err error
+	if cs, ok := w.srv.store.(lease.SharedStore4); ok {
+		err = cs.UpdateLease4Cond(l, l)
+	} else {
+		err = w.srv.store.UpdateLease4(l)
+	}
+	if err != nil {
 		w.srv.slog.Warn("cannot store the generated hostname", "address", l.Addr.String(), "error", err)
 	}
 }

@@ -218,7 +218,15 @@ func (w *worker) nameLease(addr netip.Addr, name string) {
 		}
 		c := *l
 		c.Hostname = name
-		if err := w.srv.store.UpdateLease6(&c); err != nil {
+		// On a shared (SQL) store, Kea's conditional update on the
+		// expiration time just written: one statement.
+		var err error
+		if cs, ok := w.srv.store.(lease.SharedStore6); ok {
+			err = cs.UpdateLease6Cond(&c, l)
+		} else {
+			err = w.srv.store.UpdateLease6(&c)
+		}
+		if err != nil {
 			w.srv.slog.Warn("cannot store the generated hostname", "address", addr.String(), "error", err)
 			return
 		}
