@@ -410,9 +410,18 @@ func (a *run) renew(client *lease.Lease4) (*lease.Lease4, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	// Work on the stored lease, which may have changed since the lookup.
-	cur, err := a.lookup(client.Addr)
-	if err != nil {
-		return nil, err
+	// On a shared store the lookup's copy is used: the write is
+	// conditional on its expiration time, so the database refuses it
+	// when the lease changed meanwhile, and reading again would only cost
+	// a round trip.
+	var cur *lease.Lease4
+	if a.e.shared != nil {
+		cur = client.Clone()
+	} else {
+		var err error
+		if cur, err = a.lookup(client.Addr); err != nil {
+			return nil, err
+		}
 	}
 	if cur == nil || !bytes.Equal(cur.ClientID, client.ClientID) || !cur.HWAddr.Equal(client.HWAddr) {
 		return nil, nil // changed hands meanwhile

@@ -22,9 +22,11 @@
 # summarised (go tool pprof -top) next to the counts.
 #
 # Usage: sudo bench/dbcount.sh [pgsql] [mysql]
-# Environment: N (exchanges, default 500), RATE (default 100), THREADS
-# (default 4), SERVERS (default "kea nestor"), PROFILE (0), OUT (directory,
-# default bench/results/dbcount-YYYY-MM-DD).
+# Environment: N (exchanges, default 500), RATE (default 100), RENEW
+# (renewals/s offered besides, perfdhcp -f; default none), THREADS
+# (default 4), SERVERS (default "kea nestor"), PROFILE (0), NESTOR_BIN (a
+# prebuilt nestor), OUT (directory, default bench/results/dbcount-YYYY-MM-DD).
+# With RENEW, "per exchange" is per acknowledged REQUEST (new and renewal).
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,6 +40,7 @@ done
 BACKENDS=${*:-"pgsql mysql"}
 N=${N:-500}
 RATE=${RATE:-100}
+RENEW=${RENEW:-}
 THREADS=${THREADS:-4}
 SERVERS=${SERVERS:-"kea nestor"}
 PROFILE=${PROFILE:-0}
@@ -199,7 +202,9 @@ for be in $BACKENDS; do
         start_server "$srv" "$be" || continue
         t0=$(cpu_ticks "$SPID")
         raw=$TMP/perf.txt
-        ip netns exec "$NS_CLI" timeout $((N / RATE + 60)) perfdhcp -4 -l "$IF_CLI" -r "$RATE" -n "$N" -R 1000000 -W 2000000 "$SRV4" >"$raw" 2>&1
+        renew=()
+        [ -n "$RENEW" ] && renew=(-f "$RENEW")
+        ip netns exec "$NS_CLI" timeout $((N / RATE + 60)) perfdhcp -4 -l "$IF_CLI" -r "$RATE" "${renew[@]}" -n "$N" -R 1000000 -W 2000000 "$SRV4" >"$raw" 2>&1
         t1=$(cpu_ticks "$SPID")
         if [ "$srv" = nestor ] && [ "$PROFILE" = 1 ]; then
             kill -USR1 "$SPID"
@@ -207,10 +212,16 @@ for be in $BACKENDS; do
         fi
         stop_server
         mylog_off
+        cp "$raw" "$OUT/$tag.perfdhcp.txt"
         acks=$(awk '/^\*\*\*Statistics for: REQUEST-ACK/ {s = 1} s && /^received packets:/ {print $3; exit}' "$raw")
+        racks=""
+        if [ -n "$RENEW" ]; then
+            racks=$(awk '/^\*\*\*Statistics for: REQUEST-ACK \(renewal\)/ {s = 1} s && /^received packets:/ {print $3; exit}' "$raw")
+            acks=$((${acks:-0} + ${racks:-0}))
+        fi
         hz=$(getconf CLK_TCK)
         {
-            echo "== $tag: $N DORA offered at $RATE/s, $THREADS threads: ${acks:-?} acks"
+            echo "== $tag: $N DORA offered at $RATE/s${RENEW:+, renewals at $RENEW/s}, $THREADS threads: ${acks:-?} acks${racks:+ ($racks renewals)}"
             [ -n "$acks" ] && [ "$acks" -gt 0 ] && awk -v t=$((t1 - t0)) -v hz="$hz" -v a="$acks" 'BEGIN { printf "CPU per exchange: %.0f us (%d ticks)\n", t * 1e6 / hz / a, t }'
             case $be in
                 pgsql) count_pg "$pgfrom" >"$TMP/counts" ;;
