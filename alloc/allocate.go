@@ -256,12 +256,12 @@ func (a *run) allocateOrReuse(addr netip.Addr) (*lease.Lease4, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	var exist *lease.Lease4
-	if a.e.shared != nil && a.pre.IsValid() && a.pre == addr {
+	if a.e.shared != nil && a.pre.IsValid() && a.pre == addr && (a.preAt == nil || !expired(a.preAt, a.now)) {
 		// The lease read with the client's leases: on a shared store
-		// the write is checked by the database (an insert fails on an
-		// existing row, an update or delete is conditional on the
-		// expiration time read), so reading again here would only cost
-		// a round trip.
+		// the database checks the write (an insert fails on an existing
+		// row), so reading again here would only cost a round trip. An
+		// expired lease is read again under the lock: this server's
+		// reclamation may be reclaiming it.
 		exist, a.pre = a.preAt, netip.Addr{}
 	} else {
 		var err error
@@ -410,12 +410,13 @@ func (a *run) renew(client *lease.Lease4) (*lease.Lease4, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	// Work on the stored lease, which may have changed since the lookup.
-	// On a shared store the lookup's copy is used: the write is
-	// conditional on its expiration time, so the database refuses it
-	// when the lease changed meanwhile, and reading again would only cost
-	// a round trip.
+	// On a shared store the lookup's copy of a lease that has not expired
+	// is used: the write is conditional on its expiration time, so the
+	// database refuses it when the lease changed meanwhile, and reading
+	// again would only cost a round trip. An expired lease is read again
+	// under the lock: this server's reclamation may be reclaiming it.
 	var cur *lease.Lease4
-	if a.e.shared != nil {
+	if a.e.shared != nil && !expired(client, a.now) {
 		cur = client.Clone()
 	} else {
 		var err error

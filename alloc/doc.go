@@ -32,8 +32,9 @@
 // Because the database arbitrates every write on such a store, the engine
 // does not read a lease again under its address lock before writing it
 // when it read it moments before in the same query (a renewal's lease, a
-// REQUEST's requested address): the write fails as if another server had
-// changed it. A store that also implements lease.ClientLeaser4 gives the
+// REQUEST's requested address) and it has not expired: the write fails as
+// if another server had changed it. Expired leases are read again under
+// the lock, which this server's reclamation holds. A store that also implements lease.ClientLeaser4 gives the
 // client's leases by client identifier and hardware address, and the
 // requested address, in one round trip. With both, a new client's DORA
 // costs three reads and the insert, a renewal one read and the update

@@ -136,6 +136,7 @@ func TestSharedDatabase4(t *testing.T) {
 			t.Run("RenewRace", func(t *testing.T) { sharedRenewRace4(t, b) })
 			t.Run("ReuseRace", func(t *testing.T) { sharedReuseRace4(t, b, "") })
 			t.Run("ReuseRaceRequested", func(t *testing.T) { sharedReuseRace4(t, b, "203.0.113.10") })
+			t.Run("CreateRaceRequested", func(t *testing.T) { sharedCreateRace4(t, b) })
 		})
 	}
 }
@@ -307,6 +308,39 @@ func sharedReuseRace4(t *testing.T, b sqlBackend, req string) {
 	ra.mu.Unlock()
 	if got := a.alloc(a.ctx(client{mac: "02:00:00:00:05:05"}, 1, false, req)); got != "" {
 		t.Errorf("server a gave %s, which the other server had just taken", got)
+	}
+	l, err := bb.eng.store.Lease4(ad)
+	if err != nil || l.HWAddr.String() != theirs.String() {
+		t.Errorf("database has %v (%v), want the other server's lease", l, err)
+	}
+}
+
+// sharedCreateRace4: the requested address is free when server a reads it
+// with the client's leases; server b gives it to its client before a
+// writes. a's insert fails: no lease for a's client, b's lease stays.
+func sharedCreateRace4(t *testing.T, b sqlBackend) {
+	cfg := b.newDB(t)
+	const one = `{"Dhcp4": {"valid-lifetime": 4000,
+	  "subnet4": [{"id": 1, "subnet": "203.0.113.0/24", "pools": [{"pool": "203.0.113.10 - 203.0.113.10"}]}]}}`
+	ad := netip.MustParseAddr("203.0.113.10")
+	a, ra := sharedEnv(t, b, cfg, one)
+	bb, _ := sharedEnv(t, b, cfg, one)
+	theirs, _ := lease.ParseHWAddr("02:00:00:00:04:04", lease.HTypeEther)
+	fired := false
+	ra.mu.Lock()
+	ra.target = ad
+	ra.once = func() {
+		fired = true
+		if l, _, err := bb.eng.Allocate4(&Context4{Subnet: bb.cfg.Subnet(1), HWAddr: theirs}); err != nil || l == nil || l.Addr != ad {
+			t.Errorf("other server: %v %v", l, err)
+		}
+	}
+	ra.mu.Unlock()
+	if got := a.alloc(a.ctx(client{mac: "02:00:00:00:05:05"}, 1, false, "203.0.113.10")); got != "" {
+		t.Errorf("server a gave %s, which the other server had just taken", got)
+	}
+	if !fired {
+		t.Fatal("the other server never ran")
 	}
 	l, err := bb.eng.store.Lease4(ad)
 	if err != nil || l.HWAddr.String() != theirs.String() {
