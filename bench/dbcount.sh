@@ -71,8 +71,14 @@ drop_dbs() {
     mysql -uroot -e "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
 }
 
+MYLOG_FILE=$(mysql -uroot -Nse "SELECT @@general_log_file" 2>/dev/null)
+
+# mylog_off switches the general log off and gives it back its file.
 mylog_off() {
-    [ "$MYLOG_ON" = 1 ] && mysql -uroot -e "SET GLOBAL general_log = 0" 2>/dev/null
+    if [ "$MYLOG_ON" = 1 ]; then
+        mysql -uroot -e "SET GLOBAL general_log = 0" 2>/dev/null
+        [ -n "$MYLOG_FILE" ] && mysql -uroot -e "SET GLOBAL general_log_file = '$MYLOG_FILE'" 2>/dev/null
+    fi
     MYLOG_ON=0
 }
 
