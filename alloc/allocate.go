@@ -568,27 +568,36 @@ func (a *run) reusable(l, old *lease.Lease4) uint32 {
 	if age >= int64(old.ValidLifetime) {
 		return 0
 	}
-	var maxAge int64
-	if s.Eff.CacheMaxAge.Set {
-		maxAge = int64(s.Eff.CacheMaxAge.V)
-		if maxAge == 0 || age > maxAge {
-			return 0
-		}
-	}
-	if s.Eff.CacheThreshold.Set {
-		th := s.Eff.CacheThreshold.V
-		if th <= 0 || th > 1 {
-			return 0
-		}
-		maxAge = int64(float64(l.ValidLifetime) * th)
-		if age > maxAge {
-			return 0
-		}
-	}
-	if maxAge == 0 {
+	maxAge, ok := cacheMaxAge(s.Eff.CacheThreshold, s.Eff.CacheMaxAge, l.ValidLifetime, age)
+	if !ok || maxAge == 0 {
 		return 0
 	}
 	return old.ValidLifetime - uint32(age)
+}
+
+// cacheMaxAge is the part of Kea's setLeaseReusable both families share:
+// the largest age (seconds since the stored cltt) at which a lease given
+// the new valid lifetime may be reused, from cache-max-age and then
+// cache-threshold (0: no caching), and ok false when the lease's age
+// already rules it out.
+func cacheMaxAge(threshold config.Opt[float64], maxAgeOpt config.Opt[uint32], valid uint32, age int64) (maxAge int64, ok bool) {
+	if maxAgeOpt.Set {
+		maxAge = int64(maxAgeOpt.V)
+		if maxAge == 0 || age > maxAge {
+			return 0, false
+		}
+	}
+	if threshold.Set {
+		th := threshold.V
+		if th <= 0 || th > 1 {
+			return 0, false
+		}
+		maxAge = int64(float64(valid) * th)
+		if age > maxAge {
+			return 0, false
+		}
+	}
+	return maxAge, true
 }
 
 // class returns the configured class of a name, or nil.

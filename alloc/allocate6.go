@@ -25,6 +25,12 @@ type Result6 struct {
 	// store: the server removes their DNS entries when the name changed.
 	// Both are empty for a fake allocation.
 	Previous, RemovedLeases []*lease.Lease6
+	// Reused are the leases of Leases that lease caching kept as stored
+	// (cache-threshold, cache-max-age): nothing was written and Leases
+	// holds them with the remaining lifetimes, which the reply carries
+	// (Kea's reuseable_valid_lft_ and reuseable_preferred_lft_). Nil
+	// when none.
+	Reused map[netip.Addr]bool
 }
 
 // Allocate6 is Kea's allocateLeases6 for one IA of a SOLICIT or REQUEST:
@@ -128,7 +134,7 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 		}
 	}
 	for _, l := range existing {
-		nl, err := r.extend(l, renewPoint)
+		nl, reused, err := r.extend(l, renewPoint)
 		if err == errChanged {
 			// Another server changed the lease since it was read: as
 			// Kea's renewLeases6, the renewal gives nothing.
@@ -139,6 +145,12 @@ func (e *Engine6) assign(c *Context6, ia *IA6, renewPoint *hooks.Point) (Result6
 		}
 		if err != nil {
 			return res, err
+		}
+		if reused {
+			if res.Reused == nil {
+				res.Reused = map[netip.Addr]bool{}
+			}
+			res.Reused[nl.Addr] = true
 		}
 		res.Leases = append(res.Leases, nl)
 		if !c.FakeAllocation {
@@ -463,6 +475,9 @@ func (r *run6) take(pr netip.Prefix) (*lease.Lease6, error) {
 		l.PoolID = p.id
 	}
 	r.fill(l, r.hint(pr), true)
+	if !c.FakeAllocation {
+		l.UserContext = r.extendedInfo(nil)
+	}
 	// An expired lease (a declined one whose probation ended included)
 	// is reclaimed before it is given out again: lease6_expire with
 	// remove_lease false, lease6_recover, and the statistics of the
@@ -602,8 +617,13 @@ func lifetimes6(s *config.Subnet6, ct classTriplets, prefHint, validHint uint32)
 	return pref, valid
 }
 
-// extend renews one of the client's leases (Kea's extendLease6).
-func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, error) {
+// extend renews one of the client's leases (Kea's extendLease6 for a
+// RENEW or REBIND, point set, and updateLeaseData for a REQUEST). With
+// lease caching (cache-threshold, cache-max-age) an unchanged lease that
+// is young enough is not written: reused is true and the returned copy
+// carries the remaining lifetimes (Kea's setLeaseReusable), counted in
+// v6-ia-na-lease-reuses or v6-ia-pd-lease-reuses.
+func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (_ *lease.Lease6, reused bool, _ error) {
 	e, c := r.e, r.c
 	mu := e.locks.stripe(cur.Addr)
 	mu.Lock()
@@ -612,6 +632,18 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, err
 	// Kea 2.2's extendLease6 takes the subnet's lifetimes, not the
 	// classes'.
 	r.fill(l, r.hint(leasePrefix(cur)), false)
+	var changed bool
+	if point != nil {
+		// extendLease6: new lifetimes, name, DNS directions, hardware
+		// address or state.
+		changed = l.PreferredLifetime != cur.PreferredLifetime || l.ValidLifetime != cur.ValidLifetime ||
+			l.Hostname != cur.Hostname || l.FQDNFwd != cur.FQDNFwd || l.FQDNRev != cur.FQDNRev ||
+			!l.HWAddr.Equal(cur.HWAddr) || cur.State != lease.StateDefault
+	} else {
+		// updateLeaseData: only a new name or DNS directions of an
+		// address.
+		changed = cur.Type != lease.TypePD && (l.Hostname != cur.Hostname || l.FQDNFwd != cur.FQDNFwd || l.FQDNRev != cur.FQDNRev)
+	}
 	if point != nil {
 		st := e.callout6(c, *point, func(h *hooks.CalloutHandle) {
 			hooks.Set(h, "query6", c.Query)
@@ -634,29 +666,77 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (*lease.Lease6, err
 			}
 		})
 		if st == hooks.Skip {
-			return cur, nil
+			return cur, false, nil
 		}
 	}
 	if c.FakeAllocation {
-		return l, nil
+		return l, false, nil
 	}
 	// An expired lease is reclaimed before it is extended and counted
 	// as assigned again, in cumulative-assigned-nas/pds too (Kea's
 	// extendLease6).
 	wasExpired := cur.Expired(r.now) && cur.State != lease.StateExpiredReclaimed
+	if wasExpired || cur.State != lease.StateDefault {
+		changed = true
+	}
+	if uc := r.extendedInfo(l.UserContext); uc != nil && !bytes.Equal(uc, l.UserContext) {
+		l.UserContext = uc
+		changed = true
+	}
+	if !changed {
+		if pref, valid, ok := reusable6(c.Subnet, l, cur); ok {
+			kept := cur.Clone()
+			kept.PreferredLifetime, kept.ValidLifetime = pref, valid
+			name := typeStat(cur.Type, "v6-ia-na-lease-reuses", "v6-ia-pd-lease-reuses")
+			e.stat(name, 1)
+			e.stat(subnetStat(cur.SubnetID, name), 1)
+			return kept, true, nil
+		}
+	}
 	if wasExpired {
 		e.reclaim6(r.ec, c, cur.Clone(), reclaimLeave)
 	}
 	if err := e.update(l, cur); err != nil {
 		if e.shared != nil && errors.Is(err, lease.ErrNotFound) {
-			return nil, errChanged
+			return nil, false, errChanged
 		}
-		return nil, err
+		return nil, false, err
 	}
 	if wasExpired || cur.State == lease.StateExpiredReclaimed {
 		e.countAssigned(r.ec, l, 1, true)
 	}
-	return l, nil
+	return l, false, nil
+}
+
+// reusable6 is Kea's setLeaseReusable for a lease l extended from cur:
+// the remaining preferred and valid lifetimes when lease caching lets
+// the client keep cur unchanged.
+func reusable6(s *config.Subnet6, l, cur *lease.Lease6) (pref, valid uint32, ok bool) {
+	if cur.State != lease.StateDefault {
+		return 0, 0, false
+	}
+	if l.ValidLifetime == lease.InfiniteLifetime {
+		return cur.PreferredLifetime, lease.InfiniteLifetime, true
+	}
+	if l.CLTT < cur.CLTT {
+		return 0, 0, false
+	}
+	age := l.CLTT - cur.CLTT
+	if age >= int64(cur.ValidLifetime) {
+		return 0, 0, false
+	}
+	maxAge, ok := cacheMaxAge(s.Eff.CacheThreshold, s.Eff.CacheMaxAge, l.ValidLifetime, age)
+	if !ok || maxAge == 0 {
+		return 0, 0, false
+	}
+	valid = cur.ValidLifetime - uint32(age)
+	switch {
+	case cur.PreferredLifetime == lease.InfiniteLifetime:
+		pref = cur.PreferredLifetime
+	case int64(cur.PreferredLifetime) > age:
+		pref = cur.PreferredLifetime - uint32(age)
+	}
+	return pref, valid, true
 }
 
 // remove deletes a lease the client may no longer use.

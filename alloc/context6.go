@@ -47,6 +47,12 @@ type Context6 struct {
 	// Callout is the query's callout handle; nil makes the engine take
 	// one when a lease6_* hook point has callouts.
 	Callout *hooks.CalloutHandle
+	// ExtendedInfo, when not nil, gives a lease's user context from its
+	// current one (nil for a new lease), or nil to leave it: the server
+	// sets it with store-extended-info for a relayed query (Kea's
+	// updateLease6ExtendedInfo). A change counts as a lease change for
+	// lease caching.
+	ExtendedInfo func(old []byte) []byte
 
 	// hostSubnet is Kea's host_subnet_: the subnet of the host that named
 	// the leases, once one did.
@@ -91,6 +97,14 @@ type IA6 struct {
 type Hint6 struct {
 	Prefix           netip.Prefix
 	Preferred, Valid uint32
+}
+
+// extendedInfo is the lease's new user context, or nil to leave it.
+func (r *run6) extendedInfo(old []byte) []byte {
+	if f := r.c.ExtendedInfo; f != nil {
+		return f(old)
+	}
+	return nil
 }
 
 // CurrentHost returns the reservation that applies in the context's subnet

@@ -95,8 +95,18 @@ func startDiffServer6(t *testing.T, name, prefix string, argv func(cfg string) [
 // and IFACE stand for the scratch directory and the server's interface.
 func startDiffServer6With(t *testing.T, config, name, prefix string, argv func(cfg string) []string) *diffServer6 {
 	t.Helper()
+	return startDiffServer6Pre(t, config, name, prefix, argv, nil)
+}
+
+// startDiffServer6Pre is startDiffServer6With calling pre with the
+// scratch directory before the server starts (to write a lease file).
+func startDiffServer6Pre(t *testing.T, config, name, prefix string, argv func(cfg string) []string, pre func(dir string)) *diffServer6 {
+	t.Helper()
 	p := testnet.NewPair(t, prefix)
 	p.AddClientAddrs()
+	if pre != nil {
+		pre(p.Dir)
+	}
 	cfg := filepath.Join(p.Dir, "kea-dhcp6.json")
 	text := strings.NewReplacer("DIR", p.Dir, "IFACE", p.ServerIface).Replace(config)
 	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {

@@ -214,7 +214,7 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 		if !w.actx.FakeAllocation {
 			w.leases = append(w.leases, l)
 		}
-		w.logLease(t, l, ia.IAID, renew != nil)
+		w.logLease(t, l, ia.IAID, renew != nil, res.Reused[l.Addr])
 	}
 	// What the client holds but may no longer use, with zero lifetimes.
 	for _, pr := range res.Removed {
@@ -242,14 +242,19 @@ func (w *worker) assignIA(t lease.Type, code dhcp6.OptionCode, ia dhcp6.IA, rene
 }
 
 // logLease logs a lease given to the client as Kea's assignIA_NA/PD and
-// extendIA_NA/PD do: advertised (SOLICIT), allocated (REQUEST) or renewed.
-func (w *worker) logLease(t lease.Type, l *lease.Lease6, iaid uint32, renew bool) {
+// extendIA_NA/PD do: advertised (SOLICIT), allocated (REQUEST), renewed,
+// or reused (lease caching) with the remaining valid lifetime.
+func (w *worker) logLease(t lease.Type, l *lease.Lease6, iaid uint32, renew, reused bool) {
 	log := w.srv.log
 	if !log.Enabled(klog.Info) {
 		return
 	}
 	pd := t == lease.TypePD
 	switch {
+	case reused && pd:
+		log.Info(keamsg.DHCP6_PD_LEASE_REUSE, w.label(), l.Addr, l.PrefixLen, iaid, lifetimeText(l.ValidLifetime))
+	case reused:
+		log.Info(keamsg.DHCP6_LEASE_REUSE, w.label(), l.Addr, iaid, lifetimeText(l.ValidLifetime))
 	case renew && pd:
 		log.Info(keamsg.DHCP6_PD_LEASE_RENEW, w.label(), l.Addr, l.PrefixLen, iaid)
 	case renew:
@@ -263,6 +268,14 @@ func (w *worker) logLease(t lease.Type, l *lease.Lease6, iaid uint32, renew bool
 	default:
 		log.Info(keamsg.DHCP6_LEASE_ALLOC, w.label(), l.Addr, iaid, l.ValidLifetime)
 	}
+}
+
+// lifetimeText is Kea's Lease::lifetimeToText.
+func lifetimeText(v uint32) string {
+	if v == lease.InfiniteLifetime {
+		return "infinity"
+	}
+	return strconv.FormatUint(uint64(v), 10)
 }
 
 // label is Kea 2.2's Pkt6::getLabel as its lease messages show it:
