@@ -99,6 +99,7 @@ func (w *worker) processRenew(rebind bool) bool {
 // reservation goes to and the order the leases are written in.
 func (w *worker) assignIAs(fake bool, renew *bool) {
 	w.actx.FakeAllocation = fake
+	w.actx.ExtendedInfo = w.extendedInfo()
 	opts := w.q.Options
 	for _, kind := range [...]struct {
 		code dhcp6.OptionCode

@@ -16,8 +16,11 @@ import (
 // worker is the state of one packet being processed; workers are pooled
 // so that buffers are reused from packet to packet.
 type worker struct {
-	srv  *Server
-	snap *snapshot
+	// extInfoFn is the engine's ExtendedInfo function (extinfo.go),
+	// made once.
+	extInfoFn func([]byte) []byte
+	srv       *Server
+	snap      *snapshot
 
 	raw  []byte
 	q    pkt.Pkt6
