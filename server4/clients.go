@@ -148,9 +148,20 @@ func (c *clientLocks) unlock(keys clientKeys) {
 	}
 }
 
-// resume processes a query that waited for its client's lock.
+// resume processes a query that waited for its client's lock. It runs on
+// its own goroutine, outside the dispatcher batch that received the query,
+// so it is its own batch: a query received by handleBatched has deferSend
+// set, and its reply, queued in the outbox with no batch end to come, sat
+// there until the next packet arrived (the second answer to a broadcast
+// DISCOVER seen by two raw sockets was lost). The batch also holds the
+// lease-file rows until the end, so the lease is written before the reply
+// leaves, as on the dispatcher path.
 func (s *Server) resume(w *worker) {
-	if !w.processQuery(w.q.MessageType()) {
+	s.batchStart()
+	w.deferSend = true
+	parked := w.processQuery(w.q.MessageType())
+	s.batchEnd()
+	if !parked {
 		s.putWorker(w)
 	}
 }

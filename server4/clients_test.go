@@ -144,6 +144,64 @@ func TestClientSerialisation(t *testing.T) {
 	}
 }
 
+// TestWaitingBatchedQueryAnswered: a query received in a dispatcher batch
+// that waits for its client's lock is answered when the lock is released,
+// though its batch ended long before. It used to be queued in the outbox
+// for a batch end that never came (until the next packet): the second
+// copy of a broadcast DISCOVER seen by two raw sockets of an interface got
+// no OFFER (TestE2EBroadcastServerIDTwoAddresses failed one run in three).
+func TestWaitingBatchedQueryAnswered(t *testing.T) {
+	cfg := strings.Replace(testConfig, `"multi-threading": {"enable-multi-threading": false},`,
+		`"multi-threading": {"enable-multi-threading": true, "thread-pool-size": 4},
+  "hooks-libraries": [{"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libtest_block4.so"}],`, 1)
+	ts := newTestServer(t, cfg)
+	blockMu.Lock()
+	blockEntered, blockRelease = make(chan struct{}), make(chan struct{})
+	entered, release := blockEntered, blockRelease
+	blockMu.Unlock()
+	// The holder goes through Handle (sent at once, no batch): no batch
+	// end of its own can flush the waiting query's reply by chance.
+	first := query(dhcp4.DHCPREQUEST, 1)
+	first.Xid = blockXid
+	done := make(chan struct{})
+	go func() { ts.send(t, first); close(done) }()
+	select {
+	case <-entered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first query never reached leases4_committed")
+	}
+	second := query(dhcp4.DHCPDISCOVER, 1)
+	second.Xid = 2
+	b, err := second.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	np := netio.NewPacket()
+	np.SetPayload(copy(np.Payload(), b))
+	np.Src, np.Dst = relay, netip.MustParseAddrPort("198.51.100.1:67")
+	np.IfName, np.IfIndex = "eth0", 2
+	sent := ts.pstats.sent.Value()
+	ts.batchStart()
+	ts.handleBatched(np) // waits for the first
+	ts.batchEnd()
+	if got := ts.replyXids(t); len(got) != 0 {
+		t.Fatalf("replies while the first query is held: %x, want none", got)
+	}
+	close(release)
+	<-done
+	// Bounded wait for the resumed query's goroutine.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(ts.replyXids(t)) < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := ts.replyXids(t); len(got) != 2 || got[0] != blockXid || got[1] != 2 {
+		t.Fatalf("replies %x, want %x then 2", got, blockXid)
+	}
+	if d := ts.pstats.sent.Value() - sent; d != 2 {
+		t.Errorf("pkt4-sent moved by %d, want 2", d)
+	}
+}
+
 // BenchmarkClientLocks is the cost of the per-client locks of
 // multi-threaded mode on the packet path (one lock and unlock by hardware
 // address and one by client identifier).
