@@ -20,7 +20,9 @@ import (
 // burst of queries costs two system calls instead of two per query.
 //
 // Replies of parked queries (sent later, from a callout's goroutine) and
-// of Server.Handle go out at once, as before.
+// of Server.Handle go out at once, as before. A query that waited for its
+// client's lock (multi-threading) runs later on its own goroutine as a
+// batch of its own (Server.resume).
 
 // outbox collects the replies of the batches in progress.
 type outbox struct {
