@@ -84,36 +84,13 @@ type Pair struct {
 // names apart.
 func NewPair(t testing.TB, prefix string) *Pair {
 	t.Helper()
-	Require(t)
-	id := fmt.Sprintf("%s%d-%d", prefix, os.Getpid()%100000, seq.Add(1))
+	ns, must := newNamespaces(t, prefix, "s", "c")
 	p := &Pair{
-		Server:      &NS{Name: "s" + id, t: t},
-		Client:      &NS{Name: "c" + id, t: t},
+		Server:      ns[0],
+		Client:      ns[1],
 		ServerIface: "veth-srv",
 		ClientIface: "veth-cli",
 		Dir:         t.TempDir(),
-	}
-	t.Cleanup(func() {
-		_ = exec.Command("ip", "netns", "del", p.Client.Name).Run()
-		_ = exec.Command("ip", "netns", "del", p.Server.Name).Run()
-	})
-	must := func(args ...string) {
-		t.Helper()
-		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	must("ip", "netns", "add", p.Server.Name)
-	must("ip", "netns", "add", p.Client.Name)
-	for _, ns := range []*NS{p.Server, p.Client} {
-		must("ip", "-n", ns.Name, "link", "set", "lo", "up")
-		for _, kv := range []string{
-			"net.ipv6.conf.all.disable_ipv6=0",
-			"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
-			"net.ipv6.conf.all.accept_ra=0", "net.ipv6.conf.default.accept_ra=0",
-		} {
-			must("ip", "netns", "exec", ns.Name, "sysctl", "-qw", kv)
-		}
 	}
 	// The link is made after DAD is off in both namespaces, so its
 	// addresses are usable at once (not "tentative" for a second).
@@ -123,15 +100,68 @@ func NewPair(t testing.TB, prefix string) *Pair {
 	must("ip", "-n", p.Server.Name, "addr", "add", ServerV6+"/64", "dev", p.ServerIface, "nodad")
 	must("ip", "-n", p.Server.Name, "link", "set", p.ServerIface, "up")
 	must("ip", "-n", p.Client.Name, "link", "set", p.ClientIface, "up")
-	// Wait (bounded) for both link-local addresses: DHCPv6 needs them at once.
+	waitLinkLocal(link{p.Server, p.ServerIface}, link{p.Client, p.ClientIface})
+	return p
+}
+
+// newNamespaces creates one namespace per name letter (its name: the
+// letter, prefix, the PID and a sequence number, so that concurrent
+// tests' names stay apart) with lo up and IPv6 DAD and router
+// advertisements off, removed when the test ends. must runs a setup
+// command, failing the test on error.
+func newNamespaces(t testing.TB, prefix string, letters ...string) ([]*NS, func(args ...string)) {
+	t.Helper()
+	Require(t)
+	must := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	id := fmt.Sprintf("%s%d-%d", prefix, os.Getpid()%100000, seq.Add(1))
+	all := make([]*NS, len(letters))
+	for i, l := range letters {
+		all[i] = &NS{Name: l + id, t: t}
+	}
+	t.Cleanup(func() {
+		for _, ns := range all {
+			_ = exec.Command("ip", "netns", "del", ns.Name).Run()
+		}
+	})
+	for _, ns := range all {
+		must("ip", "netns", "add", ns.Name)
+		must("ip", "-n", ns.Name, "link", "set", "lo", "up")
+		for _, kv := range []string{
+			"net.ipv6.conf.all.disable_ipv6=0",
+			"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
+			"net.ipv6.conf.all.accept_ra=0", "net.ipv6.conf.default.accept_ra=0",
+		} {
+			must("ip", "netns", "exec", ns.Name, "sysctl", "-qw", kv)
+		}
+	}
+	return all, must
+}
+
+// link is an interface in a namespace.
+type link struct {
+	ns    *NS
+	iface string
+}
+
+// waitLinkLocal waits (bounded) for the links' IPv6 link-local addresses:
+// DHCPv6 needs them at once.
+func waitLinkLocal(links ...link) {
 	deadline := time.Now().Add(3 * time.Second)
 	for time.Now().Before(deadline) {
-		if p.Server.hasLinkLocal(p.ServerIface) && p.Client.hasLinkLocal(p.ClientIface) {
-			break
+		ready := true
+		for _, l := range links {
+			ready = ready && l.ns.hasLinkLocal(l.iface)
+		}
+		if ready {
+			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return p
 }
 
 func (ns *NS) hasLinkLocal(iface string) bool {
@@ -332,37 +362,8 @@ const (
 // them when the test ends.
 func NewChain(t testing.TB, prefix string) *Chain {
 	t.Helper()
-	Require(t)
-	id := fmt.Sprintf("%s%d-%d", prefix, os.Getpid()%100000, seq.Add(1))
-	c := &Chain{
-		Server: &NS{Name: "s" + id, t: t},
-		Relay:  &NS{Name: "r" + id, t: t},
-		Client: &NS{Name: "c" + id, t: t},
-		Dir:    t.TempDir(),
-	}
-	all := []*NS{c.Server, c.Relay, c.Client}
-	t.Cleanup(func() {
-		for _, ns := range all {
-			_ = exec.Command("ip", "netns", "del", ns.Name).Run()
-		}
-	})
-	must := func(args ...string) {
-		t.Helper()
-		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	for _, ns := range all {
-		must("ip", "netns", "add", ns.Name)
-		must("ip", "-n", ns.Name, "link", "set", "lo", "up")
-		for _, kv := range []string{
-			"net.ipv6.conf.all.disable_ipv6=0",
-			"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
-			"net.ipv6.conf.all.accept_ra=0", "net.ipv6.conf.default.accept_ra=0",
-		} {
-			must("ip", "netns", "exec", ns.Name, "sysctl", "-qw", kv)
-		}
-	}
+	ns, must := newNamespaces(t, prefix, "s", "r", "c")
+	c := &Chain{Server: ns[0], Relay: ns[1], Client: ns[2], Dir: t.TempDir()}
 	must("ip", "link", "add", ChainServerIface, "netns", c.Server.Name, "type", "veth",
 		"peer", "name", ChainRelayUp, "netns", c.Relay.Name)
 	must("ip", "link", "add", ChainRelayDown, "netns", c.Relay.Name, "type", "veth",
@@ -390,13 +391,7 @@ func NewChain(t testing.TB, prefix string) *Chain {
 	must("ip", "-n", c.Client.Name, "link", "set", ChainClientIface, "up")
 	must("ip", "-n", c.Server.Name, "route", "add", "198.51.100.0/24", "via", ChainRelayUpV4)
 	must("ip", "-n", c.Server.Name, "-6", "route", "add", "2001:db8:1::/64", "via", ChainRelayUpV6)
-	deadline := time.Now().Add(3 * time.Second)
-	for time.Now().Before(deadline) {
-		if c.Server.hasLinkLocal(ChainServerIface) && c.Relay.hasLinkLocal(ChainRelayUp) &&
-			c.Relay.hasLinkLocal(ChainRelayDown) && c.Client.hasLinkLocal(ChainClientIface) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitLinkLocal(link{c.Server, ChainServerIface}, link{c.Relay, ChainRelayUp},
+		link{c.Relay, ChainRelayDown}, link{c.Client, ChainClientIface})
 	return c
 }
