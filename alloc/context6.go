@@ -31,6 +31,10 @@ type Context6 struct {
 	// Hosts are the client's reservations per subnet id, 0 for the global
 	// one (FindReservations6 fills it).
 	Hosts map[uint32]*host.Host6
+	// EarlyGlobalLookup is set when the global reservation was already
+	// looked up before subnet selection (early-global-reservations-lookup,
+	// FindGlobalReservation6): FindReservations6 leaves it as it is.
+	EarlyGlobalLookup bool
 	// Hostname, FwdDNS and RevDNS are recorded in new and extended leases.
 	Hostname       string
 	FwdDNS, RevDNS bool

@@ -315,7 +315,8 @@ func (si *subnet6Info) poolOf(t lease.Type, pr netip.Prefix) *pool6 {
 // FindReservations6 looks up the client's reservations in the context's
 // subnet (and in every other subnet of its shared network, where the
 // allocation may go) and globally, as the subnets' reservation flags
-// allow.
+// allow. After an early global lookup (EarlyGlobalLookup) the global
+// reservation is not looked up again (Kea's findReservation).
 func (e *Engine6) FindReservations6(c *Context6) {
 	ec := e.cur.Load()
 	if ec.hosts == nil || c.Subnet == nil {
@@ -323,6 +324,9 @@ func (e *Engine6) FindReservations6(c *Context6) {
 	}
 	if c.Hosts == nil {
 		c.Hosts = map[uint32]*host.Host6{}
+	}
+	if c.EarlyGlobalLookup && !c.Subnet.Eff.ReservationsInSubnet {
+		return
 	}
 	look := func(id uint32) {
 		for _, hid := range c.HostIdentifiers {
@@ -342,9 +346,26 @@ func (e *Engine6) FindReservations6(c *Context6) {
 			}
 		}
 	}
-	if c.Subnet.Eff.ReservationsGlobal {
+	if c.Subnet.Eff.ReservationsGlobal && !c.EarlyGlobalLookup {
 		look(0)
 	}
+}
+
+// FindGlobalReservation6 returns the client's global reservation (the
+// first of c.HostIdentifiers that has one), or nil: the server calls it
+// before subnet selection for early-global-reservations-lookup (Kea's
+// findGlobalReservation).
+func (e *Engine6) FindGlobalReservation6(c *Context6) *host.Host6 {
+	ec := e.cur.Load()
+	if ec.hosts == nil {
+		return nil
+	}
+	for _, hid := range c.HostIdentifiers {
+		if h := ec.hosts.Get6(0, hid.Type, hid.Value); h != nil {
+			return h
+		}
+	}
+	return nil
 }
 
 func (e *Engine6) stat(name string, d int64) {

@@ -98,6 +98,9 @@ func (w *worker) process(np *netio.Packet) (parked bool) {
 		st.receiveDrop.Inc()
 		return false
 	}
+	if w.snap.earlyGlobal && !w.earlyGlobalLookup() {
+		return false
+	}
 	if mt == dhcp6.MsgDHCPv4Query {
 		w.processDhcp4Query()
 		return false
@@ -256,6 +259,42 @@ func (w *worker) evaluateClasses(dependsKnown bool) {
 			w.q.Classes.Add(c.name)
 		}
 	}
+}
+
+// earlyGlobalLookup is Kea's earlyGHRLookup (early-global-reservations-
+// lookup), run for every query before subnet selection: the client's
+// global reservation is looked up with its host identifiers; when it
+// reserves classes, the classes evaluated so far are removed, the
+// reserved ones added and the first-pass classes evaluated again (so
+// subnet selection and pool guards see them), then KNOWN and the classes
+// depending on it. A query in DROP by then is dropped (false). The
+// reservation is kept for the rest of the processing.
+func (w *worker) earlyGlobalLookup() bool {
+	s := w.srv
+	a := &w.actx
+	a.EarlyGlobalLookup = true
+	cid, _ := w.q.ClientID()
+	a.HostIdentifiers = w.hostIdentifiers(cid, w.hwAddr(cid).Bytes)
+	g := s.engine.FindGlobalReservation6(a)
+	if g == nil {
+		return true
+	}
+	if len(g.ClientClasses) > 0 {
+		w.removeEvaluatedClasses()
+		for _, c := range g.ClientClasses {
+			w.q.Classes.Add(c)
+		}
+		w.evaluateClasses(false)
+	}
+	w.q.Classes.Add("KNOWN")
+	w.evaluateClasses(true)
+	if w.has("DROP") {
+		s.log.Debug(dbgBasic, keamsg.DHCP6_PACKET_DROP_DROP_CLASS_EARLY, w.q.TransactionID)
+		s.pstats.receiveDrop.Inc()
+		return false
+	}
+	w.hosts[0] = g
+	return true
 }
 
 // removeEvaluatedClasses is Kea's removeDependentEvaluatedClasses: the
@@ -457,7 +496,9 @@ func (w *worker) initExchange() bool {
 	a.NameFromHost = w.nameFromHost
 	if sn != nil {
 		a.Subnet = sn.cfg
-		a.HostIdentifiers = w.hostIdentifiers(cid, a.HWAddr.Bytes)
+		if !a.EarlyGlobalLookup {
+			a.HostIdentifiers = w.hostIdentifiers(cid, a.HWAddr.Bytes)
+		}
 		s.engine.FindReservations6(a)
 		w.host = a.CurrentHost()
 	}

@@ -24,6 +24,8 @@ type snapshot struct {
 	classes    []*class6
 	byName     map[string]*class6
 	duid       []byte
+	// earlyGlobal is early-global-reservations-lookup.
+	earlyGlobal bool
 }
 
 type subnet6 struct {
@@ -105,6 +107,8 @@ func compile(cfg *config.Dhcp6) (*snapshot, error) {
 		byID:   make(map[uint32]*subnet6, len(cfg.AllSubnets)),
 		global: newOptSet(cfg.Scope.OptionData),
 		byName: map[string]*class6{},
+
+		earlyGlobal: cfg.EarlyGlobalReservationsLookup.V,
 	}
 	ids, err := host.ParseIdentifiers6(cfg.HostReservationIdentifiers.V)
 	if err != nil {
