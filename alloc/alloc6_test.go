@@ -176,7 +176,9 @@ func TestRenewReleaseDecline6(t *testing.T) {
 		{"other iaid", 1, 6, addr, WrongIAID},
 		{"unknown", 1, 5, netip.MustParseAddr("2001:db8:1::77"), NoLease},
 		{"owner", 1, 5, addr, Released},
-		{"again", 1, 5, addr, NoLease},
+		// Lease affinity (on by default) keeps the released lease:
+		// releasing it again finds it.
+		{"again", 1, 5, addr, Released},
 	}
 	for _, tt := range tests {
 		out, _, err := v.e.Release6(v.ctx(tt.duid, false), lease.TypeNA, tt.iaid, netip.PrefixFrom(tt.addr, 128))
@@ -187,7 +189,16 @@ func TestRenewReleaseDecline6(t *testing.T) {
 	if a := v.stat("subnet[1].assigned-nas"); a != 0 {
 		t.Errorf("assigned-nas after release %d", a)
 	}
+	if l, _ := v.store.Lease6(lease.TypeNA, addr); l == nil || l.ValidLifetime != 0 || l.PreferredLifetime != 0 || l.State != lease.StateDefault {
+		t.Errorf("released lease with lease affinity %+v", l)
+	}
 	r, _ = v.e.Allocate6(c, &IA6{Type: lease.TypeNA, IAID: 5})
+	if len(r.Leases) != 1 || r.Leases[0].Addr != addr {
+		t.Errorf("allocation after release: %+v, want the released %s", r.Leases, addr)
+	}
+	if a := v.stat("subnet[1].assigned-nas"); a != 1 {
+		t.Errorf("assigned-nas after allocation of the released lease %d", a)
+	}
 	out, _, err := v.e.Decline6(c, 5, r.Leases[0].Addr)
 	if err != nil || out != Released {
 		t.Fatalf("decline: %v %v", out, err)

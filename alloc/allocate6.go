@@ -459,7 +459,7 @@ func (r *run6) take(pr netip.Prefix) (*lease.Lease6, error) {
 	if err != nil && !errorsIsNotFound(err) {
 		return nil, err
 	}
-	if cur != nil && !cur.Expired(r.now) && cur.State != lease.StateExpiredReclaimed {
+	if cur != nil && !expired6(cur, r.now) && cur.State != lease.StateExpiredReclaimed {
 		if !bytes.Equal(cur.DUID, c.DUID) || cur.IAID != r.ia.IAID || cur.SubnetID != c.Subnet.ID {
 			return nil, nil
 		}
@@ -482,7 +482,7 @@ func (r *run6) take(pr netip.Prefix) (*lease.Lease6, error) {
 	// is reclaimed before it is given out again: lease6_expire with
 	// remove_lease false, lease6_recover, and the statistics of the
 	// previous holder (Kea's reuseExpiredLease6).
-	reuse := cur != nil && (cur.State == lease.StateExpiredReclaimed || cur.Expired(r.now))
+	reuse := cur != nil && (cur.State == lease.StateExpiredReclaimed || expired6(cur, r.now))
 	if reuse && !c.FakeAllocation && cur.State != lease.StateExpiredReclaimed {
 		e.reclaim6(r.ec, c, cur.Clone(), reclaimLeave)
 	}
@@ -675,7 +675,7 @@ func (r *run6) extend(cur *lease.Lease6, point *hooks.Point) (_ *lease.Lease6, r
 	// An expired lease is reclaimed before it is extended and counted
 	// as assigned again, in cumulative-assigned-nas/pds too (Kea's
 	// extendLease6).
-	wasExpired := cur.Expired(r.now) && cur.State != lease.StateExpiredReclaimed
+	wasExpired := expired6(cur, r.now) && cur.State != lease.StateExpiredReclaimed
 	if wasExpired || cur.State != lease.StateDefault {
 		changed = true
 	}

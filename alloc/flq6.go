@@ -45,9 +45,10 @@ func (p *pool6) offset(pr netip.Prefix) uint64 {
 	}
 }
 
-// live6 reports whether a lease keeps its prefix out of the free queue.
+// live6 reports whether a lease keeps its prefix out of the free queue:
+// an assigned (not released) or declined lease.
 func live6(l *lease.Lease6) bool {
-	return l != nil && (l.State == lease.StateDefault || l.State == lease.StateDeclined)
+	return l != nil && ((l.State == lease.StateDefault && !released6(l)) || l.State == lease.StateDeclined)
 }
 
 // loadFLQ marks the prefixes of a new FLQ pool that have leases.

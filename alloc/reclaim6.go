@@ -13,6 +13,18 @@ func (e *Engine6) elpConfig() configELP { return e.cur.Load().cfg.ExpiredLeasesP
 func (e *Engine6) logger() *slog.Logger { return e.log }
 func (e *Engine6) family() string       { return "V6" }
 
+// released6 reports whether a lease was released with lease affinity on
+// (Release6): Kea 2.6 keeps it with zero lifetimes in state default (Kea 3
+// uses the "released" state, also understood here). Its
+// assigned-nas/pds were already counted down at release.
+func released6(l *lease.Lease6) bool {
+	return l.State == lease.StateReleased || (l.State == lease.StateDefault && l.ValidLifetime == 0)
+}
+
+// expired6 reports whether a lease is expired at now, a released one
+// (zero lifetimes) included.
+func expired6(l *lease.Lease6, now int64) bool { return l.Expired(now) || released6(l) }
+
 // reclaim6 is Kea's reclaimExpiredLease for one DHCPv6 lease whose stripe
 // is held: lease6_expire (lease6, remove_lease; Skip leaves the lease to
 // the callouts), a declined lease's recovery (lease6_recover), the lease
@@ -23,6 +35,7 @@ func (e *Engine6) family() string       { return "V6" }
 // reclaimed to be given out again (nil for the reclaimer). It returns false
 // when a callout skipped or the store failed.
 func (e *Engine6) reclaim6(ec *engine6Config, c *Context6, l *lease.Lease6, mode reclaimMode) bool {
+	rel := released6(l)
 	e.log.Debug("reclaiming lease", "msgid", "ALLOC_ENGINE_V6_LEASE_RECLAIM",
 		"address", l.Addr.String(), "prefix_len", l.PrefixLen)
 	skipped := e.callout6(c, hooks.Lease6Expire, func(h *hooks.CalloutHandle) {
@@ -65,7 +78,9 @@ func (e *Engine6) reclaim6(ec *engine6Config, c *Context6, l *lease.Lease6, mode
 			e.log.Debug("lease reclaimed", "msgid", "ALLOC_ENGINE_LEASE_RECLAIMED", "address", l.Addr.String())
 		}
 	}
-	e.countAssigned(ec, l, -1, false)
+	if !rel {
+		e.countAssigned(ec, l, -1, false)
+	}
 	e.stat("reclaimed-leases", 1)
 	e.subnetPoolStat6(ec, l, "reclaimed-leases", 1)
 	return !skipped

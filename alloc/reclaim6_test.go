@@ -335,3 +335,64 @@ func BenchmarkReclaim6(b *testing.B) {
 		b.Fatalf("reclaimed %d of %d: %v", n, b.N, err)
 	}
 }
+
+// TestRelease6Affinity checks RELEASE with and without lease affinity: the
+// lease is kept expired (and later reclaimed without counting
+// assigned-nas/pds down twice) or deleted.
+func TestRelease6Affinity(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		elp  string
+		keep bool
+	}{
+		{"affinity", `{"flush-reclaimed-timer-wait-time": 25, "hold-reclaimed-time": 3600}`, true},
+		{"no flush", `{"flush-reclaimed-timer-wait-time": 0, "hold-reclaimed-time": 3600}`, false},
+		{"no hold", `{"flush-reclaimed-timer-wait-time": 25, "hold-reclaimed-time": 0}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := newEnv6With(t, withELP6(tc.elp), nil)
+			for _, typ := range []lease.Type{lease.TypeNA, lease.TypePD} {
+				stat := typeStat(typ, "subnet[1].assigned-nas", "subnet[1].assigned-pds")
+				c := v.ctx(1, false)
+				r, err := v.e.Allocate6(c, &IA6{Type: typ, IAID: 7})
+				if err != nil || len(r.Leases) != 1 {
+					t.Fatalf("allocate: %v %v", r, err)
+				}
+				l := r.Leases[0]
+				out, old, err := v.e.Release6(c, typ, 7, netip.PrefixFrom(l.Addr, int(l.PrefixLen)))
+				if err != nil || out != Released || old == nil || old.ValidLifetime == 0 {
+					t.Fatalf("release: %v %+v %v", out, old, err)
+				}
+				kept, _ := v.store.Lease6(typ, l.Addr)
+				if (kept != nil) != tc.keep {
+					t.Fatalf("%v lease after release: %+v, want kept %v", typ, kept, tc.keep)
+				}
+				if v.stat(stat) != 0 {
+					t.Errorf("%s after release %d", stat, v.stat(stat))
+				}
+				if tc.keep {
+					v.later(2 * time.Second)
+					if n, _, err := v.e.ReclaimExpired(0, 0, false); err != nil || n != 1 {
+						t.Errorf("reclaimed %d %v", n, err)
+					}
+					if l, _ := v.store.Lease6(typ, l.Addr); l == nil || l.State != lease.StateExpiredReclaimed {
+						t.Errorf("after reclamation %+v", l)
+					}
+					if v.stat(stat) != 0 {
+						t.Errorf("%s after reclamation %d", stat, v.stat(stat))
+					}
+				}
+				again, err := v.e.Allocate6(c, &IA6{Type: typ, IAID: 7})
+				if err != nil || len(again.Leases) != 1 {
+					t.Fatalf("allocate again: %v %v", again, err)
+				}
+				if tc.keep && again.Leases[0].Addr != l.Addr {
+					t.Errorf("returning client got %s, want its released %s", again.Leases[0].Addr, l.Addr)
+				}
+				if v.stat(stat) != 1 {
+					t.Errorf("%s after allocating again %d", stat, v.stat(stat))
+				}
+			}
+		})
+	}
+}

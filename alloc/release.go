@@ -46,7 +46,7 @@ func (e *Engine4) Release4(ctx *Context4, addr netip.Addr) (*lease.Lease4, error
 		return nil, nil
 	}
 	old := l.Clone()
-	if ec.elp.FlushReclaimedTimerWaitTime > 0 && ec.elp.HoldReclaimedTime > 0 && l.ValidLifetime != lease.InfiniteLifetime {
+	if keepReleased(ec.elp, l.ValidLifetime) {
 		l.ValidLifetime = 0
 		// The server removes the DNS entries now; reclamation must not
 		// do it again.
@@ -141,6 +141,15 @@ func (e *Engine4) declineLocked(l *lease.Lease4, descr any) (*lease.Lease4, erro
 	e.stat("declined-addresses", 1)
 	e.log.Info("address declined", "msgid", "DHCP4_DECLINE_LEASE", "logger", "dhcp4", "address", l.Addr.String(), "query", descr, "probation", ec.probation)
 	return old, nil
+}
+
+// keepReleased reports whether a released lease of valid lifetime valid is
+// kept expired instead of deleted (lease affinity, ARM "Configuring Lease
+// Affinity", Kea 2.6's processRelease and releaseIA_NA/releaseIA_PD):
+// flush-reclaimed-timer-wait-time and hold-reclaimed-time both > 0 and a
+// finite lease.
+func keepReleased(elp configELP, valid uint32) bool {
+	return elp.FlushReclaimedTimerWaitTime > 0 && elp.HoldReclaimedTime > 0 && valid != lease.InfiniteLifetime
 }
 
 func errorsIsNotFound(err error) bool { return errors.Is(err, lease.ErrNotFound) }

@@ -32,6 +32,11 @@ const (
 // releaseIA_NA/releaseIA_PD): the lease must exist and belong to the
 // client's DUID and the IA's IAID; lease6_release may keep it (Skip or
 // Drop). The lease is deleted and subnet[id].assigned-nas/pds go down.
+// With lease affinity (flush-reclaimed-timer-wait-time and
+// hold-reclaimed-time both > 0) a finite lease is expired and kept instead,
+// with zero lifetimes as Kea 2.6 writes it and without its DNS data (the
+// server removes the entries now), and reclaimed later; the client
+// coming back gets it again. The returned lease is the lease as it was.
 func (e *Engine6) Release6(c *Context6, t lease.Type, iaid uint32, pr netip.Prefix) (Release6Outcome, *lease.Lease6, error) {
 	ec := e.cur.Load()
 	mu := e.locks.stripe(pr.Addr())
@@ -49,10 +54,19 @@ func (e *Engine6) Release6(c *Context6, t lease.Type, iaid uint32, pr netip.Pref
 	if st == hooks.Skip || st == hooks.Drop {
 		return Released, nil, nil
 	}
-	if err := e.delete(read); err != nil {
+	if keepReleased(ec.cfg.ExpiredLeasesProcessing, l.ValidLifetime) {
+		old := l.Clone()
+		l.PreferredLifetime, l.ValidLifetime = 0, 0
+		l.CLTT = e.Now().Unix()
+		l.Hostname, l.FQDNFwd, l.FQDNRev = "", false, false
+		if err := e.update(l, read); err != nil {
+			return NoLease, nil, err
+		}
+		l = old
+	} else if err := e.delete(read); err != nil {
 		return NoLease, nil, err
 	}
-	if l.State == lease.StateDefault {
+	if l.State == lease.StateDefault && !released6(read) {
 		e.countAssigned(ec, l, -1, false)
 	}
 	return Released, l, nil
