@@ -207,6 +207,14 @@ func (e *Engine4) loadPool(ps *poolState) {
 	if ps.used == nil {
 		return
 	}
+	if v, ok := e.store.(lease.RangeVisitor4); ok {
+		ps.mu.Lock()
+		v.VisitRange4(u32Addr(ps.first), u32Addr(ps.last), func(l *lease.Lease4) {
+			ps.mark(addrU32(l.Addr)-ps.first, live(l))
+		})
+		ps.mu.Unlock()
+		return
+	}
 	after := u32Addr(ps.first - 1)
 	if ps.first == 0 {
 		after = netip.AddrFrom4([4]byte{})
@@ -267,7 +275,19 @@ func (e *Engine4) reloadPool(ps *poolState) {
 	if ps.first == 0 {
 		after = netip.AddrFrom4([4]byte{})
 	}
-	for {
+	v, visit := e.store.(lease.RangeVisitor4)
+	if visit {
+		v.VisitRange4(u32Addr(ps.first), u32Addr(ps.last), func(l *lease.Lease4) {
+			if live(l) {
+				off := addrU32(l.Addr) - ps.first
+				if used[off>>6]&(1<<(off&63)) == 0 {
+					used[off>>6] |= 1 << (off & 63)
+					nused++
+				}
+			}
+		})
+	}
+	for !visit {
 		page, err := e.store.Leases4Page(after, 1024)
 		if err != nil {
 			e.log.Error("cannot read leases for a pool", "msgid", "ALLOC_ENGINE_V4_ALLOC_ERROR", "error", err)

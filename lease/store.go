@@ -53,6 +53,16 @@ type ViewWatcher4 interface {
 	WatchView4(fn func(Change4)) (cancel func())
 }
 
+// RangeVisitor4 is implemented by stores that can show their leases of an
+// address range without copying them: fn is called for every lease with
+// an address in [first, last], in no particular order, and must neither
+// change nor keep it past the call. The allocation engine reads a pool's
+// used addresses this way at start-up (memfile: no copy of a million
+// leases read one page at a time).
+type RangeVisitor4 interface {
+	VisitRange4(first, last netip.Addr, fn func(*Lease4))
+}
+
 // WriteGrouper is implemented by stores that can group the writes of
 // several changes into one (memfile: several lease-file rows per
 // write(2), group commit). The packet path opens a hold before handling a

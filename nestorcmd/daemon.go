@@ -2,6 +2,7 @@ package nestorcmd
 
 import (
 	"fmt"
+	"github.com/nestordhcp/nestor/internal/gctune"
 	"io"
 	"os"
 	"strings"
@@ -68,6 +69,10 @@ func runDaemon(prog string, spec cli.DaemonSpec, args []string, stdout, stderr i
 		return 0
 	}
 	check := a.Mode == cli.ModeCheck || a.Mode == cli.ModeCheckExtra
+	if !check {
+		// headroom of the garbage collector in proportion to the live heap
+		gctune.Start()
+	}
 	switch spec.Program {
 	case dhcp4Spec.Program:
 		if check {

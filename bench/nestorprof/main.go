@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 
@@ -51,6 +52,8 @@ func startProfile(path string) error {
 			fmt.Fprintf(os.Stderr, "nestorprof: %v\n", err)
 			return
 		}
+		// a collection first, so that the in-use figures are current
+		runtime.GC()
 		if err := writeProfile("allocs", path+".allocs"); err != nil {
 			fmt.Fprintf(os.Stderr, "nestorprof: %v\n", err)
 			return

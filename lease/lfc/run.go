@@ -20,6 +20,20 @@ type Logf func(format string, args ...any)
 // Run performs one cleanup of DHCPv4 (family 4) or DHCPv6 (family 6)
 // lease files. It returns ErrRunning when another cleanup holds the PID file.
 func Run(family int, f Files, logf Logf) error {
+	return run(family, f, logf, nil)
+}
+
+// RunFrom is Run for a caller that holds the merge result already: a
+// server that has just loaded Previous and Input (and nothing else) holds
+// in memory exactly what the cleanup would read back from them. write
+// writes those leases to the output file in address order and returns
+// how many it wrote; the rest (PID file, renames, messages) is Run's.
+// It saves loading every lease a second time.
+func RunFrom(family int, f Files, logf Logf, write func(output string) (int, error)) error {
+	return run(family, f, logf, write)
+}
+
+func run(family int, f Files, logf Logf, write func(string) (int, error)) error {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
@@ -40,7 +54,13 @@ func Run(family int, f Files, logf Logf) error {
 
 	if !exists(f.Finish) {
 		logf("LFC_PROCESSING Previous file: %s, copy file: %s", f.Previous, f.Input)
-		if err := process(family, f, logf); err != nil {
+		var err error
+		if write != nil {
+			err = processFrom(f, logf, write)
+		} else {
+			err = process(family, f, logf)
+		}
+		if err != nil {
 			return fmt.Errorf("lfc: processing failed: %w", err)
 		}
 	}
@@ -77,6 +97,19 @@ func process(family int, f Files, logf Logf) error {
 		}
 		logf("LFC_WRITE_STATS Leases: %d", len(m))
 	}
+	if err := os.Rename(f.Output, f.Finish); err != nil {
+		return fmt.Errorf("unable to move output (%s) to complete (%s): %w", f.Output, f.Finish, err)
+	}
+	return nil
+}
+
+// processFrom writes Output with write and renames it to Finish.
+func processFrom(f Files, logf Logf, write func(string) (int, error)) error {
+	n, err := write(f.Output)
+	if err != nil {
+		return err
+	}
+	logf("LFC_WRITE_STATS Leases: %d", n)
 	if err := os.Rename(f.Output, f.Finish); err != nil {
 		return fmt.Errorf("unable to move output (%s) to complete (%s): %w", f.Output, f.Finish, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nestordhcp/nestor/internal/gctune"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/lease/csv"
 	"github.com/nestordhcp/nestor/lease/lfc"
@@ -28,6 +29,7 @@ type core[L any] struct {
 	check     func(*L) error                   // rules a stored lease must follow
 	tombstone func(*L) *L                      // the row Kea writes for a deletion
 	valid     func(*L) uint32
+	writeAll  func(path string, all []*L) error // a complete lease file
 	loadFile  func(path string, maxErr int, apply func(*L), onErr func(*csv.RowError)) (csv.LoadResult, error)
 	// fixup, when set, is applied to each lease read from the files
 	// (the sanity checks); false drops the row.
@@ -64,6 +66,10 @@ func (c *core[L]) open() error {
 		}
 	}
 	c.t.presize(int(min(size/80, 1<<26))) // a row is 80 bytes or more
+	// Nearly everything allocated from here to build is a lease that
+	// stays: no collections meanwhile (see gctune).
+	endLoad := gctune.BeginLoad(size)
+	defer endLoad()
 	conversion := false
 	liveCurrent := true
 	load := func(p string, live bool) error {
@@ -99,6 +105,7 @@ func (c *core[L]) open() error {
 		return err
 	}
 	c.t.build()
+	endLoad()
 	if !liveCurrent && (exists(files.Finish) || exists(files.Input)) {
 		// The live file must be rotated before rows of the current schema
 		// are appended to it; finish the pending cleanup so it can be.
@@ -113,7 +120,7 @@ func (c *core[L]) open() error {
 	c.file = f
 	if conversion {
 		// As Kea does: rewrite the files in the current schema now.
-		if _, err := c.startLFC(); err != nil && !errors.Is(err, lfc.ErrRunning) {
+		if _, err := c.startLFC(true); err != nil && !errors.Is(err, lfc.ErrRunning) {
 			c.cfg.logf("DHCPSRV_MEMFILE_LFC_START_FAIL %v", err)
 		}
 	}
@@ -220,7 +227,12 @@ var ErrNotPersisting = errors.New("memfile: leases are not persisted, there is n
 // startLFC rotates the live file to NAME.1 (unless an earlier cleanup left
 // NAME.1 or NAME.completed, which that cleanup must finish first, as Kea
 // decides) and runs the cleanup in the background.
-func (c *core[L]) startLFC() (<-chan error, error) {
+//
+// fromMemory is for the cleanup open starts right after loading, when
+// memory holds exactly what NAME.2 and the rotated file hold: the cleanup
+// then writes the stored leases (a snapshot of the pointers: stored
+// leases are never modified) instead of loading them all a second time.
+func (c *core[L]) startLFC(fromMemory bool) (<-chan error, error) {
 	if c.file == nil {
 		return nil, ErrNotPersisting
 	}
@@ -228,7 +240,11 @@ func (c *core[L]) startLFC() (<-chan error, error) {
 		return nil, lfc.ErrRunning
 	}
 	files := lfc.FilesFor(c.path)
+	var snapshot []*L
 	if !exists(files.Finish) && !exists(files.Input) {
+		if fromMemory {
+			c.t.freeze(func(all []*L) { snapshot = all })
+		}
 		if err := c.file.rotate(files.Input); err != nil {
 			c.lfcBusy.Store(false)
 			c.cfg.logf("DHCPSRV_MEMFILE_LFC_LEASE_FILE_RENAME_FAIL %v", err)
@@ -240,7 +256,14 @@ func (c *core[L]) startLFC() (<-chan error, error) {
 	c.lfcWG.Add(1)
 	go func() {
 		defer c.lfcWG.Done()
-		err := lfc.Run(c.family, files, c.cfg.Logf)
+		var err error
+		if snapshot != nil {
+			err = lfc.RunFrom(c.family, files, c.cfg.Logf, func(out string) (int, error) {
+				return len(snapshot), c.writeAll(out, snapshot)
+			})
+		} else {
+			err = lfc.Run(c.family, files, c.cfg.Logf)
+		}
 		if err != nil {
 			c.cfg.logf("DHCPSRV_MEMFILE_LFC_FAIL %v", err)
 		}
@@ -259,7 +282,7 @@ func (c *core[L]) lfcTimer() {
 		case <-c.stop:
 			return
 		case <-tk.C:
-			if _, err := c.startLFC(); err != nil && !errors.Is(err, lfc.ErrRunning) {
+			if _, err := c.startLFC(false); err != nil && !errors.Is(err, lfc.ErrRunning) {
 				c.cfg.logf("DHCPSRV_MEMFILE_LFC_START_FAIL %v", err)
 			}
 		}

@@ -22,6 +22,7 @@ type Store4 struct {
 var _ lease.Store4 = (*Store4)(nil)
 var _ lease.WriteGrouper = (*Store4)(nil)
 var _ lease.ViewWatcher4 = (*Store4)(nil)
+var _ lease.RangeVisitor4 = (*Store4)(nil)
 
 // HoldWrites starts collecting lease-file rows (see lease.WriteGrouper).
 func (s *Store4) HoldWrites() { s.c.HoldWrites() }
@@ -62,6 +63,7 @@ func Open4(cfg Config) (*Store4, error) {
 		},
 		valid:    func(l *lease.Lease4) uint32 { return l.ValidLifetime },
 		loadFile: csv.Load4,
+		writeAll: csv.WriteFile4,
 	}
 	s.c.fixup = func(l *lease.Lease4) bool {
 		id, keep := cfg.checkLeaseSubnet(l.Addr, l.SubnetID)
@@ -115,7 +117,7 @@ func (s *Store4) Close() error { return s.c.close() }
 // StartLFC rotates the lease file and runs the lease file cleanup in the
 // background, as the lfc-interval timer does; the channel receives its
 // result. lfc.ErrRunning when a cleanup is already running.
-func (s *Store4) StartLFC() (<-chan error, error) { return s.c.startLFC() }
+func (s *Store4) StartLFC() (<-chan error, error) { return s.c.startLFC(false) }
 
 // Len returns the number of leases held.
 func (s *Store4) Len() int { return s.c.t.len() }
@@ -224,6 +226,14 @@ func (s *Store4) Leases4Page(after netip.Addr, limit int) ([]*lease.Lease4, erro
 		return nil, errors.New("memfile: page size must be greater than 0")
 	}
 	return s.c.t.page(keyOf(after), limit), nil
+}
+
+// VisitRange4 calls fn for every stored lease in [first, last], without
+// copies (lease.RangeVisitor4).
+func (s *Store4) VisitRange4(first, last netip.Addr, fn func(*lease.Lease4)) {
+	if first.Is4() && last.Is4() {
+		s.c.t.visitRange(keyOf(first), keyOf(last), fn)
+	}
 }
 
 func (s *Store4) AllLeases4() ([]*lease.Lease4, error) { return s.c.t.scan(nil), nil }

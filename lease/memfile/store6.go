@@ -66,6 +66,7 @@ func Open6(cfg Config) (*Store6, error) {
 		},
 		valid:    func(l *lease.Lease6) uint32 { return l.ValidLifetime },
 		loadFile: csv.Load6,
+		writeAll: csv.WriteFile6,
 	}
 	s.c.fixup = func(l *lease.Lease6) bool {
 		if l.Type == lease.TypeNA { // Kea checks the subnet of IA_NA leases only
@@ -121,7 +122,7 @@ func (s *Store6) Path() string { return s.c.path }
 func (s *Store6) Close() error { return s.c.close() }
 
 // StartLFC rotates the lease file and runs the lease file cleanup in the background.
-func (s *Store6) StartLFC() (<-chan error, error) { return s.c.startLFC() }
+func (s *Store6) StartLFC() (<-chan error, error) { return s.c.startLFC(false) }
 
 // Len returns the number of leases held.
 func (s *Store6) Len() int { return s.c.t.len() }

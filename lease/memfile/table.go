@@ -305,31 +305,96 @@ func (t *table[L]) visit(fn func(*L)) {
 
 // page returns up to limit leases with addresses after a, in order.
 func (t *table[L]) page(after addrKey, limit int) []*L {
-	type item struct {
-		a addrKey
-		l *L
+	keys := t.pageKeys(after, limit)
+	out := make([]*L, 0, len(keys))
+	for _, a := range keys {
+		sh := &t.shards[a.shard()]
+		sh.mu.RLock()
+		if l := sh.m[a]; l != nil {
+			out = append(out, t.ops.clone(l))
+		}
+		sh.mu.RUnlock()
 	}
-	var items []item
+	return out
+}
+
+// pageKeys returns up to limit addresses after a, in order. The shards
+// hold interleaved addresses, so it takes a few keys from each shard per
+// round: every key up to the smallest last key of a shard that had more
+// is in order and complete. (Taking limit keys from every shard would
+// copy nShards times what is returned.)
+func (t *table[L]) pageKeys(after addrKey, limit int) []addrKey {
+	var out []addrKey
+	per := limit/nShards*2 + 8
+	first := true
+	for len(out) < limit {
+		var keys []addrKey
+		var bound addrKey
+		bounded := false
+		for i := range t.shards {
+			sh := &t.shards[i]
+			sh.mu.RLock()
+			n := 0
+			sh.order.ascendAfter(after, false, func(a addrKey) bool {
+				keys = append(keys, a)
+				n++
+				return n < per
+			})
+			sh.mu.RUnlock()
+			if n == per {
+				if last := keys[len(keys)-1]; !bounded || last.less(bound) {
+					bound, bounded = last, true
+				}
+			}
+		}
+		slices.SortFunc(keys, cmpAddr)
+		if bounded {
+			// keys after bound may have smaller neighbours not yet taken
+			n, _ := slices.BinarySearchFunc(keys, bound, cmpAddr)
+			keys = keys[:n+1]
+		}
+		if first && len(keys) >= limit {
+			return keys[:limit]
+		}
+		first = false
+		out = append(out, keys...)
+		if !bounded {
+			break
+		}
+		after = bound
+	}
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// visitRange calls fn for every stored lease with an address in
+// [first, last], shard by shard (not in address order), under the
+// shard's read lock; fn must not keep or change the lease.
+func (t *table[L]) visitRange(first, last addrKey, fn func(*L)) {
 	for i := range t.shards {
 		sh := &t.shards[i]
 		sh.mu.RLock()
-		n := 0
-		sh.order.ascendAfter(after, false, func(a addrKey) bool {
-			items = append(items, item{a, t.ops.clone(sh.m[a])})
-			n++
-			return n < limit
-		})
+		if n := sh.order.n; n > 0 {
+			// ascendAfter excludes its start: begin before first
+			start, all := first, first == (addrKey{})
+			if !all {
+				if start.lo == 0 {
+					start.hi--
+				}
+				start.lo--
+			}
+			sh.order.ascendAfter(start, all, func(a addrKey) bool {
+				if last.less(a) {
+					return false
+				}
+				fn(sh.m[a])
+				return true
+			})
+		}
 		sh.mu.RUnlock()
 	}
-	slices.SortFunc(items, func(x, y item) int { return cmpAddr(x.a, y.a) })
-	if len(items) > limit {
-		items = items[:limit]
-	}
-	out := make([]*L, len(items))
-	for i, it := range items {
-		out[i] = it.l
-	}
-	return out
 }
 
 // expiredKeys returns up to max (0: all) keys of the chosen expiry set
