@@ -228,12 +228,13 @@ func (s *Store6) WipeLeases6(subnetID uint32) (int, error) {
 }
 
 func (s *Store6) LeaseStats6(first, last uint32) ([]lease.StatRow, error) {
-	counts := map[lease.StatRow]int64{}
+	var c statCounter
 	s.c.t.visit(func(l *lease.Lease6) {
 		if first == 0 && last == 0 || l.SubnetID >= first && l.SubnetID <= last {
-			counts[lease.StatRow{SubnetID: l.SubnetID, PoolID: l.PoolID, Type: l.Type, State: l.State}]++
+			c.add(lease.StatRow{SubnetID: l.SubnetID, PoolID: l.PoolID, Type: l.Type, State: l.State})
 		}
 	})
+	counts := c.done()
 	return statRows(counts), nil
 }
 

@@ -199,10 +199,7 @@ func (t *table[L]) buildShard(sh *shard[L]) [][]indexEntry {
 	order := make([]addrKey, 0, len(sh.m))
 	exp := make([]expKey, 0, len(sh.m))
 	var rexp []expKey
-	found := make([][]indexEntry, len(t.ops.keys))
-	for x := range found {
-		found[x] = make([]indexEntry, 0, len(sh.m))
-	}
+	found := make([][]indexEntry, len(t.ops.keys)) // made when first needed
 	for a, l := range sh.m {
 		order = append(order, a)
 		if t.reclaimed(l) {
@@ -212,6 +209,9 @@ func (t *table[L]) buildShard(sh *shard[L]) [][]indexEntry {
 		}
 		for x, key := range t.ops.keys {
 			if k := key(l); len(k) > 0 {
+				if found[x] == nil {
+					found[x] = make([]indexEntry, 0, len(sh.m))
+				}
 				found[x] = append(found[x], indexEntry{keyHash(k), a})
 			}
 		}
@@ -468,14 +468,31 @@ func (t *table[L]) freeze(fn func([]*L)) {
 			t.shards[i].mu.Unlock()
 		}
 	}()
-	var all []*L
+	// Sorted by the keys, not through the pointers: a million leases
+	// read at random during the sort took seconds of cache misses.
+	type item struct {
+		a addrKey
+		l *L
+	}
+	n := 0
+	for i := range t.shards {
+		n += len(t.shards[i].m)
+	}
+	items := make([]item, 0, n)
 	for i := range t.shards {
 		sh := &t.shards[i]
 		sh.order.ascendAfter(addrKey{}, true, func(a addrKey) bool {
-			all = append(all, sh.m[a])
+			items = append(items, item{a, sh.m[a]})
 			return true
 		})
 	}
-	slices.SortFunc(all, func(x, y *L) int { return cmpAddr(keyOf(t.ops.addr(x)), keyOf(t.ops.addr(y))) })
+	slices.SortFunc(items, func(x, y item) int { return cmpAddr(x.a, y.a) })
+	var all []*L
+	if n > 0 {
+		all = make([]*L, n)
+	}
+	for i, it := range items {
+		all[i] = it.l
+	}
 	fn(all)
 }
