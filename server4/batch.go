@@ -3,7 +3,6 @@ package server4
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/nestordhcp/nestor/dhcp4"
 	"github.com/nestordhcp/nestor/klog/keamsg"
@@ -11,36 +10,16 @@ import (
 	"github.com/nestordhcp/nestor/pkt"
 )
 
-// The socket path handles queries in batches (netio.DispatchConfig's
-// BatchStart and BatchEnd): the lease store holds its lease-file rows
-// while the queries of a batch are processed, and their replies wait in
-// an outbox. At the end of the batch the rows are written with one
-// write(2) and then the replies are sent with one sendmmsg per socket, so
-// every lease is in the file before its reply leaves, as in Kea, but a
-// burst of queries costs two system calls instead of two per query.
-//
-// Replies of parked queries (sent later, from a callout's goroutine) and
-// of Server.Handle go out at once, as before. A query that waited for its
-// client's lock (multi-threading) runs later on its own goroutine as a
-// batch of its own (Server.resume).
+// The socket path handles queries in batches: lease-file rows are held
+// during a dispatcher batch and replies wait in the outbox until its end
+// (see internal/outbox). Replies of parked queries (sent later, from a
+// callout's goroutine) and of Server.Handle go out at once. A query that
+// waited for its client's lock (multi-threading) runs later on its own
+// goroutine as a batch of its own (Server.resume).
 
-// outbox collects the replies of the batches in progress.
-type outbox struct {
-	mu   sync.Mutex
-	cur  *outBatch
-	pool sync.Pool
-}
-
-// outBatch is the replies waiting for one batch end.
-type outBatch struct {
-	out  []outReply
-	pkts []*netio.Packet
-}
-
-// outReply is a deferred reply with what send needs afterwards: the
-// message type for the statistics and the query's label for a failure.
-type outReply struct {
-	p   *netio.Packet
+// outMeta is what a deferred reply keeps for after the send: the message
+// type for the statistics and the query's label for a failure.
+type outMeta struct {
 	mt  dhcp4.MessageType
 	lbl sentLabel
 }
@@ -111,7 +90,7 @@ func (s *Server) batchStart() {
 	}
 }
 
-// queue puts a packed reply in the outbox.
+// queueReply puts a packed reply in the outbox.
 func (s *Server) queueReply(w *worker, r *pkt.Pkt4) error {
 	p := s.outPool.Get()
 	n := copy(p.Payload(), r.Raw)
@@ -120,98 +99,40 @@ func (s *Server) queueReply(w *worker, r *pkt.Pkt4) error {
 		return err
 	}
 	w.fillOut(p, r)
-	ob := &s.outbox
-	ob.mu.Lock()
-	b := ob.cur
-	if b == nil {
-		b, _ = ob.pool.Get().(*outBatch)
-		if b == nil {
-			b = &outBatch{}
-		}
-		ob.cur = b
-	}
-	b.out = append(b.out, outReply{p: p, mt: r.MessageType()})
-	o := &b.out[len(b.out)-1]
-	o.lbl.set(&w.q, o.lbl.cid)
-	ob.mu.Unlock()
+	m := outMeta{mt: r.MessageType()}
+	m.lbl.set(&w.q, nil)
+	s.outbox.Add(p, m)
 	return nil
 }
 
 // batchEnd writes the held lease rows, then sends the replies waiting in
-// the outbox. When the rows cannot be written the replies are dropped:
-// their leases are not in the lease file.
+// the outbox (internal/outbox).
 func (s *Server) batchEnd() {
 	defer s.stats.ReleaseClock()
-	ob := &s.outbox
-	ob.mu.Lock()
-	b := ob.cur
-	ob.cur = nil
-	ob.mu.Unlock()
-	var out []outReply
-	if b != nil {
-		out = b.out
-	}
-	var werr error
-	if g := s.grouper; g != nil {
-		werr = g.ReleaseWrites()
-	}
-	switch {
-	case len(out) == 0:
-	case werr != nil:
-		for i := range out {
-			s.log.Error(keamsg.DHCP4_PACKET_SEND_FAIL, &out[i].lbl, werr)
-		}
-	default:
-		s.sendOut(b)
-	}
-	if b == nil {
-		return
-	}
-	for i := range out {
-		out[i].p.Release()
-		out[i].p = nil
-	}
-	b.out = out[:0]
-	ob.pool.Put(b)
+	s.outbox.End((*outHandler)(s))
 }
 
-// sendOut sends the replies and counts them.
-func (s *Server) sendOut(b *outBatch) {
-	out := b.out
-	set := s.sendSet.Load()
-	failed := 0
-	if set == nil {
-		for i := range out {
-			o := &out[i]
-			err := errNoSockets
-			if s.sender != nil {
-				err = s.sender(o.p)
-			}
-			if err != nil {
-				s.log.Error(keamsg.DHCP4_PACKET_SEND_FAIL, &o.lbl, err)
-				o.p.Data = nil
-				failed++
-			}
-		}
-	} else {
-		pkts := b.pkts[:0]
-		for i := range out {
-			pkts = append(pkts, out[i].p)
-		}
-		set.SendBatch(pkts, func(p *netio.Packet, err error) {
-			for i := range out {
-				if out[i].p == p {
-					s.log.Error(keamsg.DHCP4_PACKET_SEND_FAIL, &out[i].lbl, err)
-				}
-			}
-			p.Data = nil
-		})
-		clear(pkts)
-		b.pkts = pkts[:0]
+// outHandler is the server as the outbox's handler.
+type outHandler Server
+
+func (h *outHandler) ReleaseWrites() error {
+	if g := h.grouper; g != nil {
+		return g.ReleaseWrites()
 	}
-	for i := range out {
-		if out[i].p.Data != nil {
-			s.pstats.countSent(out[i].mt)
-		}
-	}
+	return nil
 }
+
+func (h *outHandler) SendSet() *netio.Set { return h.sendSet.Load() }
+
+func (h *outHandler) Send(p *netio.Packet) error {
+	if h.sender != nil {
+		return h.sender(p)
+	}
+	return errNoSockets
+}
+
+func (h *outHandler) SendFailed(m *outMeta, err error) {
+	h.log.Error(keamsg.DHCP4_PACKET_SEND_FAIL, &m.lbl, err)
+}
+
+func (h *outHandler) Sent(m *outMeta) { h.pstats.countSent(m.mt) }

@@ -16,6 +16,7 @@ import (
 	"github.com/nestordhcp/nestor/internal/d2client"
 	"github.com/nestordhcp/nestor/internal/dhcp4o6"
 	"github.com/nestordhcp/nestor/internal/leasedb"
+	"github.com/nestordhcp/nestor/internal/outbox"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/netio"
@@ -87,7 +88,7 @@ type Server struct {
 	// Batched replies (batch.go): the outbox, the packets carrying the
 	// replies, the lease store's group commit (nil: none) and the sockets
 	// to send on.
-	outbox  outbox
+	outbox  outbox.Outbox[outMeta]
 	outPool *netio.Pool
 	grouper lease.WriteGrouper
 	sendSet atomic.Pointer[netio.Set]

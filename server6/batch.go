@@ -1,35 +1,19 @@
 package server6
 
 import (
-	"sync"
-
 	"github.com/nestordhcp/nestor/dhcp6"
 	"github.com/nestordhcp/nestor/klog/keamsg"
 	"github.com/nestordhcp/nestor/netio"
 	"github.com/nestordhcp/nestor/pkt"
 )
 
-// The socket path handles queries in batches, as server4's does (see
-// server4/batch.go): lease-file rows are held during a dispatcher batch and
-// written with one write(2) at its end, then the replies, which waited in
-// the outbox, are sent with one sendmmsg per socket. Every lease is in the
-// file before its reply leaves. Server.Handle sends at once.
+// The socket path handles queries in batches, as server4's does: lease-file
+// rows are held during a dispatcher batch and replies wait in the outbox
+// until its end (see internal/outbox). Server.Handle sends at once.
 
-type outbox struct {
-	mu   sync.Mutex
-	cur  *outBatch
-	pool sync.Pool
-}
-
-type outBatch struct {
-	out  []outReply
-	pkts []*netio.Packet
-}
-
-// outReply is a deferred reply with its type (statistics) and the query's
-// transaction id (DHCP6_PACKET_SEND_FAIL).
-type outReply struct {
-	p   *netio.Packet
+// outMeta is what a deferred reply keeps: its type (statistics) and the
+// query's transaction id (DHCP6_PACKET_SEND_FAIL).
+type outMeta struct {
 	mt  dhcp6.MessageType
 	xid uint32
 }
@@ -80,84 +64,38 @@ func (s *Server) queueReply(w *worker, r *pkt.Pkt6) error {
 	p.IfIndex, p.IfName = r.IfIndex, r.IfName
 	p.Src, p.Dst = r.Src, r.Dst
 	p.Conn = w.conn
-	ob := &s.outbox
-	ob.mu.Lock()
-	b := ob.cur
-	if b == nil {
-		b, _ = ob.pool.Get().(*outBatch)
-		if b == nil {
-			b = &outBatch{}
-		}
-		ob.cur = b
-	}
-	b.out = append(b.out, outReply{p: p, mt: w.replyType, xid: w.q.TransactionID})
-	ob.mu.Unlock()
+	s.outbox.Add(p, outMeta{mt: w.replyType, xid: w.q.TransactionID})
 	return nil
 }
 
-// batchEnd writes the held lease rows, then sends the waiting replies;
-// when the rows cannot be written the replies are dropped.
+// batchEnd writes the held lease rows, then sends the waiting replies
+// (internal/outbox).
 func (s *Server) batchEnd() {
 	defer s.stats.ReleaseClock()
-	ob := &s.outbox
-	ob.mu.Lock()
-	b := ob.cur
-	ob.cur = nil
-	ob.mu.Unlock()
-	var werr error
-	if g := s.grouper; g != nil {
-		werr = g.ReleaseWrites()
-	}
-	if b == nil {
-		return
-	}
-	if werr != nil {
-		for i := range b.out {
-			s.log.Error(keamsg.DHCP6_PACKET_SEND_FAIL, b.out[i].xid, werr)
-		}
-	} else {
-		s.sendOut(b)
-	}
-	for i := range b.out {
-		b.out[i].p.Release()
-		b.out[i].p = nil
-	}
-	b.out = b.out[:0]
-	ob.pool.Put(b)
+	s.outbox.End((*outHandler)(s))
 }
 
-func (s *Server) sendOut(b *outBatch) {
-	out := b.out
-	if set := s.sendSet.Load(); set != nil {
-		pkts := b.pkts[:0]
-		for i := range out {
-			pkts = append(pkts, out[i].p)
-		}
-		set.SendBatch(pkts, func(p *netio.Packet, err error) {
-			for i := range out {
-				if out[i].p == p {
-					s.log.Error(keamsg.DHCP6_PACKET_SEND_FAIL, out[i].xid, err)
-				}
-			}
-			p.Data = nil
-		})
-		clear(pkts)
-		b.pkts = pkts[:0]
-	} else {
-		for i := range out {
-			err := errNoSockets
-			if s.sender != nil {
-				err = s.sender(out[i].p)
-			}
-			if err != nil {
-				s.log.Error(keamsg.DHCP6_PACKET_SEND_FAIL, out[i].xid, err)
-				out[i].p.Data = nil
-			}
-		}
+// outHandler is the server as the outbox's handler.
+type outHandler Server
+
+func (h *outHandler) ReleaseWrites() error {
+	if g := h.grouper; g != nil {
+		return g.ReleaseWrites()
 	}
-	for i := range out {
-		if out[i].p.Data != nil {
-			s.pstats.countSent(out[i].mt)
-		}
-	}
+	return nil
 }
+
+func (h *outHandler) SendSet() *netio.Set { return h.sendSet.Load() }
+
+func (h *outHandler) Send(p *netio.Packet) error {
+	if h.sender != nil {
+		return h.sender(p)
+	}
+	return errNoSockets
+}
+
+func (h *outHandler) SendFailed(m *outMeta, err error) {
+	h.log.Error(keamsg.DHCP6_PACKET_SEND_FAIL, m.xid, err)
+}
+
+func (h *outHandler) Sent(m *outMeta) { h.pstats.countSent(m.mt) }

@@ -15,6 +15,7 @@ import (
 	"github.com/nestordhcp/nestor/internal/d2client"
 	"github.com/nestordhcp/nestor/internal/dhcp4o6"
 	"github.com/nestordhcp/nestor/internal/leasedb"
+	"github.com/nestordhcp/nestor/internal/outbox"
 	"github.com/nestordhcp/nestor/klog"
 	"github.com/nestordhcp/nestor/lease"
 	"github.com/nestordhcp/nestor/netio"
@@ -81,7 +82,7 @@ type Server struct {
 	detector netio.Detector
 	sender   func(*netio.Packet) error
 	// Batched replies (batch.go).
-	outbox  outbox
+	outbox  outbox.Outbox[outMeta]
 	outPool *netio.Pool
 	grouper lease.WriteGrouper
 	sendSet atomic.Pointer[netio.Set]
