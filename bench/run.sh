@@ -7,7 +7,8 @@
 #   [ns nbench-cli] nb-cli 198.51.100.2/24   perfdhcp (a relay), pinned to core 0
 #
 # Usage: sudo bench/run.sh [scenario...]
-#   (default: dora renew reuse preload hook classes v6na v6pd)
+#   (default: dora renew reuse preload hook classes v6na v6pd; preload1m,
+#   the 1,000,000-lease start-once scenario, only when named)
 # Environment:
 #   NESTOR_BIN   a built nestor binary (default: built from this checkout)
 #   STEP_SECS    seconds per search step (default 3; preload uses 2)
@@ -16,6 +17,10 @@
 #   MAX_RATE     search cap in offered exchanges/s (default 32000)
 #   KEA_MODES    Kea threading modes to try on the first scenario ("st mt")
 #   PRELOAD_N    leases preloaded in the preload scenario (default 100000)
+#   PRELOAD1M_N  leases preloaded in the preload1m scenario (default 1000000)
+#   PRELOAD1M_RATES offered rates of preload1m's steps (default "1000 2000 4000")
+#   PRELOAD1M_KEA Kea threading mode for preload1m (default st; one start each)
+#   START_SECS   how long a server may take to start (default 60; preload1m 1800)
 #   OUT          results directory (default bench/results/YYYY-MM-DD)
 #
 # Every loop is bounded; only processes this script started are stopped (by
@@ -40,6 +45,10 @@ FIXED_REPEATS=${FIXED_REPEATS:-3}
 MAX_RATE=${MAX_RATE:-32000}
 KEA_MODES=${KEA_MODES:-"st mt"}
 PRELOAD_N=${PRELOAD_N:-100000}
+PRELOAD1M_N=${PRELOAD1M_N:-1000000}
+PRELOAD1M_RATES=${PRELOAD1M_RATES:-"1000 2000 4000"}
+PRELOAD1M_KEA=${PRELOAD1M_KEA:-st}
+START_SECS=${START_SECS:-60}
 LOSS_MAX=2.5 # percent of exchanges that may fail
 SCENARIOS=${*:-"dora renew reuse preload hook classes v6na v6pd"}
 LEASE_CMDS=${LEASE_CMDS:-/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so}
@@ -163,15 +172,17 @@ EOF
 EOF
 }
 
-# make_preload N FILE — N active leases in Kea 2.2's memfile CSV format,
-# addresses from 198.18.0.1 upward, MACs 0a:00:xx:xx:xx (not perfdhcp's).
+# make_preload N FILE [FIRST] — N active leases in Kea 2.2's memfile CSV
+# format, addresses from 198.18.0.1 upward (from FIRST, a 32-bit number,
+# when given), MACs 0a:00:xx:xx:xx (not perfdhcp's).
 make_preload() {
     local until=$(( $(date +%s) + 86400 ))
-    awk -v n="$1" -v until="$until" 'BEGIN {
+    awk -v n="$1" -v until="$until" -v first="${3:-$(( (198 << 24) + (18 << 16) + 1 ))}" 'BEGIN {
         print "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context"
         for (i = 1; i <= n; i++) {
-            a = i; o4 = a % 256; a = int(a / 256); o3 = a % 256; a = int(a / 256)
-            printf "198.%d.%d.%d,0a:00:00:%02x:%02x:%02x,,86400,%d,1,0,0,,0,\n", 18 + a, o3, o4, int(i / 65536) % 256, int(i / 256) % 256, i % 256, until
+            a = first + i - 1
+            o4 = a % 256; a = int(a / 256); o3 = a % 256; a = int(a / 256); o2 = a % 256; o1 = int(a / 256)
+            printf "%d.%d.%d.%d,0a:00:%02x:%02x:%02x:%02x,,86400,%d,1,0,0,,0,\n", o1, o2, o3, o4, int(i / 16777216) % 256, int(i / 65536) % 256, int(i / 256) % 256, i % 256, until
         }
     }' > "$2"
 }
@@ -185,20 +196,25 @@ start_server() {
     [ "$fam" = 6 ] && port=547
     rm -f "$TMP"/leases*.csv* "$TMP"/*.pid
     if [ "$scen" = preload ]; then cp "$TMP/preload.csv" "$TMP/leases4.csv"; fi
+    if [ "$scen" = preload1m ]; then cp "$TMP/preload1m.csv" "$TMP/leases4.csv"; fi
     write_config "$mode" "$TMP/leases$fam.csv" "$scen" > "$TMP/dhcp.json"
     case $srv in
         kea) ip netns exec "$NS_SRV" taskset -c $SRV_CORE "kea-dhcp$fam" -c "$TMP/dhcp.json" >"$TMP/server.log" 2>&1 & ;;
         nestor) ip netns exec "$NS_SRV" taskset -c $SRV_CORE "$NESTOR_BIN" "dhcp$fam" -c "$TMP/dhcp.json" >"$TMP/server.log" 2>&1 & ;;
     esac
     SPID=$!
-    local i
-    for i in $(seq 600); do
+    local t0 i limit=$START_SECS
+    t0=$(date +%s.%N)
+    [ "$scen" = preload1m ] && [ "$limit" -lt 1800 ] && limit=1800
+    for i in $(seq $(( limit * 10 ))); do
         kill -0 "$SPID" 2>/dev/null || { echo "server $srv exited at start:"; cat "$TMP/server.log"; SPID=""; return 1; }
         # bound: let start-up work finish before the CPU counters are read
-        ip netns exec "$NS_SRV" ss -Hulnp "sport = :$port" 2>/dev/null | grep -q "pid=$SPID," && { sleep 0.5; return 0; }
+        ip netns exec "$NS_SRV" ss -Hulnp "sport = :$port" 2>/dev/null | grep -q "pid=$SPID," && {
+            START_TOOK=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+            sleep 0.5; return 0; }
         sleep 0.1
     done
-    echo "server $srv did not bind port $port in 60 s"; stop_server; return 1
+    echo "server $srv did not bind port $port in $limit s"; stop_server; return 1
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -227,7 +243,7 @@ parse() {
 # RATE exchanges/s.
 perf_args() {
     case $1 in
-        dora | preload | hook | classes) echo "-4 -R 1000000 -r $2" ;;
+        dora | preload | preload1m | hook | classes) echo "-4 -R 1000000 -r $2" ;;
         reuse) echo "-4 -R 1000 -r $2" ;;
         # half new DORA exchanges, half renewals of leases obtained in the run
         renew) local h=$(( $2 / 2 )); echo "-4 -R 1000000 -r $h -f $h" ;;
@@ -247,7 +263,10 @@ run_once() {
     local name="$scen-$srv-$mode-$tag-r$rate"
     local raw="$OUT/raw/$name.txt"
     R_PASS=0 R_LOSS=100 R_SENTOK=0 R_DONE=0 R_CPU=0 R_GEN=0 R_AVG=0 R_MAX=0 R_HWM=0
-    start_server "$srv" "$mode" "$scen" || return 1
+    # KEEP_SERVER=1 (start-once mode): use the running server, leave it running
+    if [ "${KEEP_SERVER:-0}" != 1 ] || [ -z "$SPID" ]; then
+        start_server "$srv" "$mode" "$scen" || return 1
+    fi
     local c0 c1
     c0=$(cpu_ticks "$SPID")
     # perfdhcp's own CPU seconds (user+system) tell whether the generator
@@ -259,7 +278,7 @@ run_once() {
     R_GEN=$(awk '{printf "%.2f", $1 + $2}' "$TMP/gentime")
     c1=$(cpu_ticks "$SPID")
     R_HWM=$(vm_hwm "$SPID")
-    stop_server
+    [ "${KEEP_SERVER:-0}" = 1 ] || stop_server
     cp "$TMP/server.log" "$OUT/raw/$name.server.log" 2>/dev/null
     local p
     read -r -a p <<<"$(parse "$raw")"
@@ -316,6 +335,14 @@ search() {
 } | tee "$OUT/machine.txt"
 echo "scenario,server,mode,tag,rate,secs,discover_sent,done,loss_pct,sender_ok,pass,cpu_s,perfdhcp_cpu_s,avg_ms,max_ms,vmhwm_kb" >"$OUT/steps.csv"
 
+if echo " $SCENARIOS " | grep -q " preload1m "; then
+    # from 198.20.0.1 upward: outside the subnet and its pool (198.18.0.0/15
+    # holds 131,070 addresses), which stays free for the new clients. The
+    # rows are only data in the store: no packet is addressed to them.
+    make_preload "$PRELOAD1M_N" "$TMP/preload1m.csv" $(( (198 << 24) + (20 << 16) + 1 ))
+    [ "$(wc -l <"$TMP/preload1m.csv")" -gt "$PRELOAD1M_N" ] || { echo "preload1m file not written"; exit 1; }
+    echo "preload1m file: $PRELOAD1M_N leases, $(wc -c <"$TMP/preload1m.csv") bytes"
+fi
 if echo " $SCENARIOS " | grep -q " preload "; then
     make_preload "$PRELOAD_N" "$TMP/preload.csv"
     [ "$(wc -l <"$TMP/preload.csv")" -gt "$PRELOAD_N" ] || { echo "preload file not written"; exit 1; }
@@ -325,7 +352,36 @@ fi
 T_START=$(date +%s)
 KEA_BEST=""
 : >"$TMP/rows"
+# preload1m SERVER MODE — start-once mode: one start on the 1M-lease file
+# (Kea 2.2 takes minutes to load it), its start-up time and VmHWM, then a
+# fixed-rate run at every rate of PRELOAD1M_RATES on that same server (no
+# max-rate search). Bounded: stops before the pool (131,070 addresses)
+# could run out.
+preload1m() {
+    local srv=$1 mode=$2 rate used=0 cpuus
+    echo "== preload1m $srv ($mode): start with $PRELOAD1M_N leases"
+    start_server "$srv" "$mode" preload1m || return 1
+    echo "preload1m $srv($mode): started in ${START_TOOK}s (to port 67 bound), VmHWM $(vm_hwm "$SPID") kB" | tee -a "$OUT/machine.txt"
+    KEEP_SERVER=1
+    for rate in $PRELOAD1M_RATES; do
+        used=$(( used + rate * CPU_SECS ))
+        if [ "$used" -gt 120000 ]; then echo "   rate $rate/s skipped: the pool would run low"; break; fi
+        echo "== preload1m $srv: $rate/s for ${CPU_SECS}s on the running server"
+        run_once "$srv" "$mode" preload1m "$rate" "$CPU_SECS" once || { KEEP_SERVER=0; return 1; }
+        cpuus=$(awk -v c="$R_CPU" -v d="$R_DONE" 'BEGIN { if (d == 0) print "n/a"; else printf "%.1f", 1e6 * c / d }')
+        echo "p1m@$rate $srv($mode) - $rate $R_AVG $R_MAX $cpuus $R_HWM $R_LOSS" >>"$TMP/rows"
+    done
+    KEEP_SERVER=0
+    stop_server
+}
+
 for scen in $SCENARIOS; do
+    if [ "$scen" = preload1m ]; then
+        preload1m kea "$PRELOAD1M_KEA" || exit 1
+        preload1m nestor st || exit 1
+        echo "elapsed: $(( $(date +%s) - T_START ))s"
+        continue
+    fi
     secs=$STEP_SECS
     [ "$scen" = preload ] && secs=2
     declare -A MAXR=() GEN=()
