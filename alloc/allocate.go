@@ -600,8 +600,14 @@ func cacheMaxAge(threshold config.Opt[float64], maxAgeOpt config.Opt[uint32], va
 	return maxAge, true
 }
 
-// class returns the configured class of a name, or nil.
-func (a *run) class(name string) *config.ClientClass4 { return a.ec.cfg.ClientClass(name) }
+// lftClass returns the configured class of a name if it sets a lifetime,
+// or nil.
+func (a *run) lftClass(name string) *config.ClientClass4 {
+	if a.ec.lftClasses == nil {
+		return nil
+	}
+	return a.ec.lftClasses[name]
+}
 
 // validLifetime is Kea's getValidLft: infinite for BOOTP, else the
 // client's option 51 clamped to the triplet of the first class that sets
@@ -613,7 +619,7 @@ func (a *run) validLifetime() uint32 {
 	s := a.ctx.Subnet
 	def, lo, hi := s.Eff.ValidLifetime, s.Eff.MinValidLifetime, s.Eff.MaxValidLifetime
 	for _, n := range a.classes {
-		c := a.class(n)
+		c := a.lftClass(n)
 		if c == nil || !(c.ValidLifetime.Set || c.MinValid.Set || c.MaxValid.Set) {
 			continue
 		}
@@ -634,7 +640,7 @@ func (a *run) offerLifetime() uint32 {
 		return 0
 	}
 	for _, n := range a.classes {
-		if c := a.class(n); c != nil && c.OfferLifetime.Set {
+		if c := a.lftClass(n); c != nil && c.OfferLifetime.Set {
 			return c.OfferLifetime.V
 		}
 	}

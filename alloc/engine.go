@@ -71,6 +71,11 @@ type engineConfig struct {
 	unique    bool
 	exclude24 bool
 	elp       config.ExpiredLeasesProcessing
+	// lftClasses are the classes that set a lifetime (valid, min, max or
+	// offer), by name: the only ones the lifetime rules look up, once per
+	// class of the packet (a scan of every class, by name, was a fifth of
+	// a DORA's CPU with 20 classes).
+	lftClasses map[string]*config.ClientClass4
 }
 
 type subnetInfo struct {
@@ -144,6 +149,16 @@ func (e *Engine4) Reconfigure(cfg *config.Dhcp4, hosts host.Store4) {
 		unique:    cfg.IPReservationsUnique.Or(true),
 		exclude24: cfg.Compatibility.ExcludeFirstLast24.Or(false),
 		elp:       cfg.ExpiredLeasesProcessing,
+	}
+	for _, c := range cfg.ClientClasses {
+		if c.ValidLifetime.Set || c.MinValid.Set || c.MaxValid.Set || c.OfferLifetime.Set {
+			if ec.lftClasses == nil {
+				ec.lftClasses = map[string]*config.ClientClass4{}
+			}
+			if _, dup := ec.lftClasses[c.Name]; !dup { // the first of a name, as ClientClass
+				ec.lftClasses[c.Name] = c
+			}
+		}
 	}
 	e.statesMu.Lock()
 	keep := make(map[[2]uint32]*poolState)

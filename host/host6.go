@@ -27,7 +27,15 @@ func ClientIdentifiers6(order []IdentifierType, duid, hw, flexID []byte) []Ident
 	if order == nil {
 		order = DefaultIdentifiers6
 	}
-	out := make([]Identifier, 0, len(order))
+	return AppendClientIdentifiers6(make([]Identifier, 0, len(order)), order, duid, hw, flexID)
+}
+
+// AppendClientIdentifiers6 is ClientIdentifiers6 appending to out (a
+// packet worker reuses its slice).
+func AppendClientIdentifiers6(out []Identifier, order []IdentifierType, duid, hw, flexID []byte) []Identifier {
+	if order == nil {
+		order = DefaultIdentifiers6
+	}
 	for _, t := range order {
 		var v []byte
 		switch t {

@@ -31,17 +31,47 @@ func (l *Lease4) Expire() int64 { return expireOf(l.CLTT, l.ValidLifetime) }
 // Expired reports whether the lease expired before now (unix seconds).
 func (l *Lease4) Expired(now int64) bool { return l.Expire() < now }
 
-// Clone returns a deep copy of l.
+// Clone returns a deep copy of l. The hardware address and client
+// identifier are copied into the same allocation as the lease when they
+// fit (one allocation instead of three; leases are copied several times
+// per packet); each is capped at its length, so appending to one cannot
+// overwrite the other.
 func (l *Lease4) Clone() *Lease4 {
-	c := *l
-	c.HWAddr = l.HWAddr.Clone()
-	if l.ClientID != nil {
-		c.ClientID = bytes.Clone(l.ClientID)
+	hw, cid := l.HWAddr.Bytes, l.ClientID
+	var c *Lease4
+	if len(hw)+len(cid) <= cloneRoom {
+		b := &lease4Block{l: *l}
+		c = &b.l
+		n := 0
+		if hw != nil {
+			n = copy(b.buf[:], hw)
+			c.HWAddr.Bytes = b.buf[0:n:n]
+		}
+		if cid != nil {
+			m := n + copy(b.buf[n:], cid)
+			c.ClientID = b.buf[n:m:m]
+		}
+	} else {
+		c = new(Lease4)
+		*c = *l
+		c.HWAddr = l.HWAddr.Clone()
+		if cid != nil {
+			c.ClientID = bytes.Clone(cid)
+		}
 	}
 	if l.UserContext != nil {
 		c.UserContext = bytes.Clone(l.UserContext)
 	}
-	return &c
+	return c
+}
+
+// cloneRoom is the room for identifiers in a cloned lease's allocation.
+const cloneRoom = 32
+
+// lease4Block is a cloned Lease4 with its identifiers.
+type lease4Block struct {
+	l   Lease4
+	buf [cloneRoom]byte
 }
 
 // BelongsTo reports whether the lease was given to the client with these

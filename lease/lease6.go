@@ -77,14 +77,39 @@ func (l *Lease6) Expire() int64 { return expireOf(l.CLTT, l.ValidLifetime) }
 func (l *Lease6) Expired(now int64) bool { return l.Expire() < now }
 
 // Clone returns a deep copy of l.
+// The hardware address and DUID share the lease's allocation when they
+// fit, as in Lease4.Clone.
 func (l *Lease6) Clone() *Lease6 {
-	c := *l
-	c.HWAddr = l.HWAddr.Clone()
-	if l.DUID != nil {
-		c.DUID = bytes.Clone(l.DUID)
+	hw, duid := l.HWAddr.Bytes, l.DUID
+	var c *Lease6
+	if len(hw)+len(duid) <= cloneRoom {
+		b := &lease6Block{l: *l}
+		c = &b.l
+		n := 0
+		if hw != nil {
+			n = copy(b.buf[:], hw)
+			c.HWAddr.Bytes = b.buf[0:n:n]
+		}
+		if duid != nil {
+			m := n + copy(b.buf[n:], duid)
+			c.DUID = b.buf[n:m:m]
+		}
+	} else {
+		c = new(Lease6)
+		*c = *l
+		c.HWAddr = l.HWAddr.Clone()
+		if duid != nil {
+			c.DUID = bytes.Clone(duid)
+		}
 	}
 	if l.UserContext != nil {
 		c.UserContext = bytes.Clone(l.UserContext)
 	}
-	return &c
+	return c
+}
+
+// lease6Block is a cloned Lease6 with its identifiers.
+type lease6Block struct {
+	l   Lease6
+	buf [cloneRoom]byte
 }

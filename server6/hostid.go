@@ -17,7 +17,7 @@ func (w *worker) hostIdentifiers(duid, hw []byte) []host.Identifier {
 	if hasFlex && flex.Type == host.IdentFlexID {
 		flexID = flex.Value
 	}
-	ids := host.ClientIdentifiers6(w.snap.hostIDs, duid, hw, flexID)
+	ids := host.AppendClientIdentifiers6(w.ids[:0], w.snap.hostIDs, duid, hw, flexID)
 	if hasFlex && flex.Type != host.IdentFlexID {
 		// A callout may return an identifier of another type: it takes
 		// flex-id's place in the order.
@@ -32,6 +32,7 @@ func (w *worker) hostIdentifiers(duid, hw []byte) []host.Identifier {
 		}
 		ids = slices.Insert(ids, at, flex)
 	}
+	w.ids = ids
 	return ids
 }
 

@@ -28,8 +28,9 @@ type worker struct {
 	conn netio.Conn
 	out  *netio.Packet
 	enc  []byte
-	enc2 []byte // the reply packed again after pkt6_send callouts
-	opt  []byte // encoded top-level options of the reply
+	enc2 []byte            // the reply packed again after pkt6_send callouts
+	ids  []host.Identifier // the client's host identifiers, reused per packet
+	opt  []byte            // encoded top-level options of the reply
 	// items are the reply's top-level options as spans of opt, sorted by
 	// code before encoding as Kea's option multimap orders them.
 	items []item

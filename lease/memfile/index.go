@@ -131,13 +131,15 @@ func (ix *multiIndex) remove(key []byte, a addrKey) {
 	sh.mu.Unlock()
 }
 
-// get returns the addresses filed under key (and any key of the same hash).
-func (ix *multiIndex) get(key []byte) []addrKey {
+// get appends the addresses filed under key (and any key of the same
+// hash) to dst.
+func (ix *multiIndex) get(dst []addrKey, key []byte) []addrKey {
 	h := keyHash(key)
 	sh := &ix.shards[hashShard(h)]
 	sh.mu.RLock()
-	defer sh.mu.RUnlock()
-	return sh.t.get(nil, h)
+	dst = sh.t.get(dst, h)
+	sh.mu.RUnlock()
+	return dst
 }
 
 // build fills shard i, which must be empty and unshared, from entries,

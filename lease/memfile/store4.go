@@ -49,9 +49,9 @@ func Open4(cfg Config) (*Store4, error) {
 			expire: (*lease.Lease4).Expire,
 			state:  func(l *lease.Lease4) lease.State { return l.State },
 			clone:  (*lease.Lease4).Clone,
-			keys: []func(*lease.Lease4) []byte{
-				idx4HWAddr:   func(l *lease.Lease4) []byte { return l.HWAddr.Bytes },
-				idx4ClientID: func(l *lease.Lease4) []byte { return l.ClientID },
+			keys: []func([]byte, *lease.Lease4) []byte{
+				idx4HWAddr:   func(_ []byte, l *lease.Lease4) []byte { return l.HWAddr.Bytes },
+				idx4ClientID: func(_ []byte, l *lease.Lease4) []byte { return l.ClientID },
 			},
 		}),
 		format: csv.AppendLease4,

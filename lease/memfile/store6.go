@@ -52,9 +52,9 @@ func Open6(cfg Config) (*Store6, error) {
 			expire: (*lease.Lease6).Expire,
 			state:  func(l *lease.Lease6) lease.State { return l.State },
 			clone:  (*lease.Lease6).Clone,
-			keys: []func(*lease.Lease6) []byte{
-				idx6DUIDIAIDType: func(l *lease.Lease6) []byte { return appendIAKey(nil, l.Type, l.DUID, l.IAID) },
-				idx6DUID:         func(l *lease.Lease6) []byte { return l.DUID },
+			keys: []func([]byte, *lease.Lease6) []byte{
+				idx6DUIDIAIDType: func(dst []byte, l *lease.Lease6) []byte { return appendIAKey(dst, l.Type, l.DUID, l.IAID) },
+				idx6DUID:         func(_ []byte, l *lease.Lease6) []byte { return l.DUID },
 			},
 		}),
 		format: csv.AppendLease6,
@@ -178,11 +178,13 @@ func (s *Store6) Lease6(t lease.Type, addr netip.Addr) (*lease.Lease6, error) {
 }
 
 func (s *Store6) Leases6ByDUIDIAID(t lease.Type, duid []byte, iaid uint32) ([]*lease.Lease6, error) {
-	return s.c.t.byIndex(idx6DUIDIAIDType, appendIAKey(nil, t, duid, iaid), nil), nil
+	var kb [keyRoom]byte
+	return s.c.t.byIndex(idx6DUIDIAIDType, appendIAKey(kb[:0], t, duid, iaid), nil), nil
 }
 
 func (s *Store6) Leases6ByDUIDIAIDSubnet(t lease.Type, duid []byte, iaid uint32, subnetID uint32) ([]*lease.Lease6, error) {
-	return s.c.t.byIndex(idx6DUIDIAIDType, appendIAKey(nil, t, duid, iaid), func(l *lease.Lease6) bool { return l.SubnetID == subnetID }), nil
+	var kb [keyRoom]byte
+	return s.c.t.byIndex(idx6DUIDIAIDType, appendIAKey(kb[:0], t, duid, iaid), func(l *lease.Lease6) bool { return l.SubnetID == subnetID }), nil
 }
 
 func (s *Store6) Leases6ByDUID(duid []byte) ([]*lease.Lease6, error) {

@@ -10,14 +10,19 @@ import (
 	"github.com/nestordhcp/nestor/lease"
 )
 
+// keyRoom is the room kept for an index key built from a lease (type,
+// IAID and a DUID of up to 59 octets; longer ones are built anew).
+const keyRoom = 64
+
 // ops tells the generic table how to read a lease type.
 type ops[L any] struct {
 	addr   func(*L) netip.Addr
 	expire func(*L) int64
 	state  func(*L) lease.State
 	clone  func(*L) *L
-	// keys[i] returns the key of secondary index i; empty for none.
-	keys []func(*L) []byte
+	// keys[i] appends the key of secondary index i to dst (or returns
+	// a slice of the lease itself); empty for none.
+	keys []func(dst []byte, l *L) []byte
 }
 
 type shard[L any] struct {
@@ -26,6 +31,10 @@ type shard[L any] struct {
 	order sortedSet[addrKey] // every lease, by address
 	exp   sortedSet[expKey]  // leases not expired-reclaimed, by expiry
 	rexp  sortedSet[expKey]  // expired-reclaimed leases, by expiry
+	// kb1 and kb2 are room for index keys built while the write lock is
+	// held (the key functions are called indirectly: a stack buffer
+	// would escape).
+	kb1, kb2 []byte
 }
 
 // table is the in-memory lease database for one lease type. Stored leases
@@ -48,6 +57,10 @@ func newTable[L any](o ops[L]) *table[L] {
 func (t *table[L]) presize(n int) {
 	for i := range t.shards {
 		t.shards[i].m = make(map[addrKey]*L, n/nShards)
+		if t.shards[i].kb1 == nil {
+			t.shards[i].kb1 = make([]byte, 0, keyRoom)
+			t.shards[i].kb2 = make([]byte, 0, keyRoom)
+		}
 	}
 	t.idx = t.idx[:0]
 	for range t.ops.keys {
@@ -98,8 +111,8 @@ func (t *table[L]) unlink(sh *shard[L], a addrKey, old, nw *L) {
 		sh.exp.delete(ek)
 	}
 	for i, key := range t.ops.keys {
-		k := key(old)
-		if len(k) > 0 && (nw == nil || !bytes.Equal(key(nw), k)) {
+		k := key(sh.kb1[:0], old)
+		if len(k) > 0 && (nw == nil || !bytes.Equal(key(sh.kb2[:0], nw), k)) {
 			t.idx[i].remove(k, a)
 		}
 	}
@@ -117,8 +130,8 @@ func (t *table[L]) link(sh *shard[L], a addrKey, nw, old *L) {
 		sh.exp.insert(ek)
 	}
 	for i, key := range t.ops.keys {
-		k := key(nw)
-		if len(k) > 0 && (old == nil || !bytes.Equal(key(old), k)) {
+		k := key(sh.kb1[:0], nw)
+		if len(k) > 0 && (old == nil || !bytes.Equal(key(sh.kb2[:0], old), k)) {
 			t.idx[i].add(k, a)
 		}
 	}
@@ -200,6 +213,7 @@ func (t *table[L]) buildShard(sh *shard[L]) [][]indexEntry {
 	exp := make([]expKey, 0, len(sh.m))
 	var rexp []expKey
 	found := make([][]indexEntry, len(t.ops.keys)) // made when first needed
+	kb := make([]byte, 0, keyRoom)
 	for a, l := range sh.m {
 		order = append(order, a)
 		if t.reclaimed(l) {
@@ -208,7 +222,7 @@ func (t *table[L]) buildShard(sh *shard[L]) [][]indexEntry {
 			exp = append(exp, t.expKey(l))
 		}
 		for x, key := range t.ops.keys {
-			if k := key(l); len(k) > 0 {
+			if k := key(kb[:0], l); len(k) > 0 {
 				if found[x] == nil {
 					found[x] = make([]indexEntry, 0, len(sh.m))
 				}
@@ -251,13 +265,14 @@ func (t *table[L]) get(a addrKey) *L {
 // byIndex returns copies of the leases filed under key in index i that
 // pass keep (nil: all), in address order.
 func (t *table[L]) byIndex(i int, key []byte, keep func(*L) bool) []*L {
-	addrs := t.idx[i].get(key)
+	var buf [4]addrKey // a key names a lease or two, seldom more
+	addrs := t.idx[i].get(buf[:0], key)
 	slices.SortFunc(addrs, cmpAddr)
 	var out []*L
 	for _, a := range addrs {
 		sh := &t.shards[a.shard()]
 		sh.mu.RLock()
-		if l := sh.m[a]; l != nil && bytes.Equal(t.ops.keys[i](l), key) && (keep == nil || keep(l)) {
+		if l := sh.m[a]; l != nil && bytes.Equal(t.ops.keys[i](nil, l), key) && (keep == nil || keep(l)) {
 			out = append(out, t.ops.clone(l))
 		}
 		sh.mu.RUnlock()
