@@ -2,6 +2,7 @@ package server4
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -66,6 +67,10 @@ type doraServer struct {
 func newDORAServer(b *testing.B, cfg string) *doraServer {
 	klog.Default.Configure([]klog.LoggerConfig{{Name: "kea", Severity: "WARN", OutputOptions: []klog.OutputOption{klog.NewOutputOption("stderr")}}})
 	b.Cleanup(func() { klog.Default.Configure(nil) })
+	// the hooks' load messages would break the benchmark's output lines
+	def := slog.Default()
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	b.Cleanup(func() { slog.SetDefault(def) })
 	d := &doraServer{testServer: newTestServer(&testing.T{}, cfg)}
 	d.Server.sender = func(p *netio.Packet) error {
 		d.ok = d.reply.Decode(p.Data) == nil
