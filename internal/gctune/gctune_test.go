@@ -1,8 +1,11 @@
 package gctune
 
 import (
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
+	"time"
 )
 
 func TestPercent(t *testing.T) {
@@ -40,5 +43,33 @@ func TestBeginLoad(t *testing.T) {
 	end2()
 	if p := debug.SetGCPercent(77); p != 77 {
 		t.Errorf("GC percent after the loads: %d, want 77", p)
+	}
+}
+
+// TestStart: after collections with a large live heap the GC percent
+// follows Percent. (Start is once per process: this is the only test
+// that calls it.)
+func TestStart(t *testing.T) {
+	if Disabled() {
+		t.Skip("GOGC or GOMEMLIMIT set in the environment")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	live := make([]byte, 96<<20)
+	for i := range live {
+		live[i] = byte(i)
+	}
+	Start()
+	gogc := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	for range 200 { // bounded: the finalizer runs soon after a collection
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+		metrics.Read(gogc)
+		if gogc[0].Value.Uint64() == minPercent {
+			break
+		}
+	}
+	runtime.KeepAlive(live)
+	if got := gogc[0].Value.Uint64(); got != minPercent {
+		t.Errorf("GC percent with ~96 MiB live: %d, want %d", got, minPercent)
 	}
 }
