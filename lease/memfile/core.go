@@ -35,6 +35,9 @@ type core[L any] struct {
 	// fixup, when set, is applied to each lease read from the files
 	// (the sanity checks); false drops the row.
 	fixup func(*L) bool
+	// altered: fixup changed or dropped a lease while loading, so memory
+	// no longer holds what the files do.
+	altered atomic.Bool
 
 	bufs    sync.Pool
 	lfcBusy atomic.Bool
@@ -125,7 +128,7 @@ func (c *core[L]) open() error {
 	c.file = f
 	if conversion {
 		// As Kea does: rewrite the files in the current schema now.
-		if _, err := c.startLFC(true); err != nil && !errors.Is(err, lfc.ErrRunning) {
+		if _, err := c.startLFC(!c.altered.Load()); err != nil && !errors.Is(err, lfc.ErrRunning) {
 			c.cfg.logf("DHCPSRV_MEMFILE_LFC_START_FAIL %v", err)
 		}
 	}
@@ -234,7 +237,8 @@ var ErrNotPersisting = errors.New("memfile: leases are not persisted, there is n
 // decides) and runs the cleanup in the background.
 //
 // fromMemory is for the cleanup open starts right after loading, when
-// memory holds exactly what NAME.2 and the rotated file hold: the cleanup
+// memory holds exactly what NAME.2 and the rotated file hold (no sanity
+// check changed or dropped a lease: kea-lfc does not apply them): the cleanup
 // then writes the stored leases (a snapshot of the pointers: stored
 // leases are never modified) instead of loading them all a second time.
 func (c *core[L]) startLFC(fromMemory bool) (<-chan error, error) {

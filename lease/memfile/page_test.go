@@ -117,6 +117,32 @@ func TestConversionFromMemory(t *testing.T) {
 		t.Errorf("loaded %d leases", s.Len())
 	}
 	s.Close() // waits for the conversion
+	compareConverted(t, name, ref)
+
+	// With sanity checks that drop leases at load, memory no longer holds
+	// what the files do: the cleanup reads the files, as kea-lfc would.
+	for _, p := range []string{name, ref} {
+		for _, suffix := range []string{"", ".1", ".2"} {
+			os.Remove(p + suffix)
+		}
+		os.WriteFile(p+".2", []byte(prev), 0o644)
+		os.WriteFile(p, []byte(live), 0o644)
+	}
+	os.Rename(ref, ref+".1")
+	if err := lfc.Run(4, lfc.FilesFor(ref), nil); err != nil {
+		t.Fatal(err)
+	}
+	s = open4(t, Config{Persist: true, Name: name, LeaseChecks: "del",
+		SubnetCheck: func(a netip.Addr, id uint32) (bool, uint32) { return id == 1, 0 }})
+	if s.Len() >= 300-300/7 {
+		t.Errorf("the checks dropped nothing: %d leases", s.Len())
+	}
+	s.Close()
+	compareConverted(t, name, ref)
+}
+
+func compareConverted(t *testing.T, name, ref string) {
+	t.Helper()
 	got, want := read(t, name+".2"), read(t, ref+".2")
 	if !slices.Equal(got, want) {
 		t.Errorf("converted NAME.2 differs from kea-lfc's result: %d vs %d lines", len(got), len(want))

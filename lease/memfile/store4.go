@@ -67,6 +67,9 @@ func Open4(cfg Config) (*Store4, error) {
 	}
 	s.c.fixup = func(l *lease.Lease4) bool {
 		id, keep := cfg.checkLeaseSubnet(l.Addr, l.SubnetID)
+		if !keep || id != l.SubnetID {
+			s.c.altered.Store(true)
+		}
 		if !keep {
 			return false
 		}
@@ -79,6 +82,7 @@ func Open4(cfg Config) (*Store4, error) {
 			return true
 		}
 		l.UserContext = r.Context
+		s.c.altered.Store(true)
 		if r.Problem != "" {
 			cfg.logf("DHCPSRV_LEASE4_EXTENDED_INFO_SANITY_FAIL extended info for lease %s failed checks (%s)", l.Addr, r.Problem)
 		} else if r.Upgraded {

@@ -71,6 +71,9 @@ func Open6(cfg Config) (*Store6, error) {
 	s.c.fixup = func(l *lease.Lease6) bool {
 		if l.Type == lease.TypeNA { // Kea checks the subnet of IA_NA leases only
 			id, keep := cfg.checkLeaseSubnet(l.Addr, l.SubnetID)
+			if !keep || id != l.SubnetID {
+				s.c.altered.Store(true)
+			}
 			if !keep {
 				return false
 			}
@@ -84,6 +87,7 @@ func Open6(cfg Config) (*Store6, error) {
 			return true
 		}
 		l.UserContext = r.Context
+		s.c.altered.Store(true)
 		if r.Problem != "" {
 			cfg.logf("DHCPSRV_LEASE6_EXTENDED_INFO_SANITY_FAIL extended info for lease %s failed checks (%s)", l.Addr, r.Problem)
 		} else if r.Upgraded {
